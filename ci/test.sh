@@ -1,0 +1,10 @@
+#!/usr/bin/env bash
+# The README's test command: install what is needed, configure, build, run ctest.
+# Extra arguments go to ctest (for example: ci/test.sh -L unit).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+bash ci/setup.sh
+cmake --preset dev >/dev/null
+cmake --build --preset dev -- -k 0
+ctest --preset dev "$@"

@@ -1,0 +1,55 @@
+# One helper per kind of build target, so warnings, sanitizers and test labels live in one place.
+include(GoogleTest)
+
+set(SAVEFUZZ_WARNINGS -Wall -Wextra -Wpedantic -Wshadow -Wnon-virtual-dtor -Wno-unused-parameter)
+if(SAVEFUZZ_SANITIZE)
+  set(SAVEFUZZ_SANITIZER_FLAGS -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined)
+endif()
+
+# Flags every savefuzz target shares.
+function(savefuzz_defaults target)
+  target_compile_options(${target} PRIVATE ${SAVEFUZZ_WARNINGS} ${SAVEFUZZ_SANITIZER_FLAGS})
+  target_link_options(${target} PRIVATE ${SAVEFUZZ_SANITIZER_FLAGS})
+endfunction()
+
+# savefuzz_library(NAME SOURCES ... [LIBS ...])
+function(savefuzz_library name)
+  cmake_parse_arguments(ARG "" "" "SOURCES;LIBS" ${ARGN})
+  add_library(${name} STATIC ${ARG_SOURCES})
+  savefuzz_defaults(${name})
+  target_include_directories(${name} PUBLIC ${PROJECT_SOURCE_DIR})
+  target_link_libraries(${name} PUBLIC ${ARG_LIBS})
+endfunction()
+
+# savefuzz_executable(NAME SOURCES ... [LIBS ...])
+function(savefuzz_executable name)
+  cmake_parse_arguments(ARG "" "" "SOURCES;LIBS" ${ARGN})
+  add_executable(${name} ${ARG_SOURCES})
+  savefuzz_defaults(${name})
+  target_link_libraries(${name} PRIVATE ${ARG_LIBS})
+endfunction()
+
+# savefuzz_test(NAME SOURCES ... [LIBS ...] LABELS ... [TIMEOUT s])
+# Each GoogleTest case becomes its own ctest test, labelled, so `ctest -L unit` is a quick loop.
+function(savefuzz_test name)
+  cmake_parse_arguments(ARG "" "TIMEOUT" "SOURCES;LIBS;LABELS" ${ARGN})
+  if(NOT ARG_LABELS)
+    message(FATAL_ERROR "savefuzz_test(${name}) needs LABELS")
+  endif()
+  if(NOT ARG_TIMEOUT)
+    set(ARG_TIMEOUT 120)
+  endif()
+  add_executable(${name} ${ARG_SOURCES})
+  savefuzz_defaults(${name})
+  target_link_libraries(${name} PRIVATE ${ARG_LIBS} GTest::gtest GTest::gtest_main)
+  target_include_directories(${name} PRIVATE ${PROJECT_SOURCE_DIR})
+  # Tests that start programs (records-server, savefuzz) find them here.
+  target_compile_definitions(${name} PRIVATE SAVEFUZZ_BIN_DIR="${CMAKE_RUNTIME_OUTPUT_DIRECTORY}")
+  gtest_discover_tests(${name} DISCOVERY_MODE PRE_TEST PROPERTIES TIMEOUT ${ARG_TIMEOUT})
+  # gtest_discover_tests flattens list-valued properties, so a label list is applied by a CTest
+  # include that runs after discovery, over the list of tests it found.
+  set(label_file "${CMAKE_CURRENT_BINARY_DIR}/${name}_labels.cmake")
+  file(WRITE "${label_file}"
+    "foreach(t IN LISTS ${name}_TESTS)\n  set_tests_properties(\"\${t}\" PROPERTIES LABELS \"${ARG_LABELS}\")\nendforeach()\n")
+  set_property(DIRECTORY APPEND PROPERTY TEST_INCLUDE_FILES "${label_file}")
+endfunction()

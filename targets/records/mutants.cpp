@@ -1,0 +1,66 @@
+// Names and one-line descriptions of the reference target's mutants.
+#include "targets/records/mutants.h"
+
+#include <array>
+#include <cstdlib>
+#include <stdexcept>
+#include <string>
+
+namespace records {
+namespace {
+
+constexpr std::array kMutants{
+    MutantInfo{Mutant::share_skips_save, "share-skips-save",
+               "once a document of the appointment is shared, save_observation acknowledges but "
+               "persists nothing (the 2023 incident)"},
+    MutantInfo{Mutant::reschedule_clobbers_observation, "reschedule-clobbers-observation",
+               "update_appointment writes back the observation loaded at booking, losing later saves"},
+    MutantInfo{Mutant::ack_before_commit, "ack-before-commit",
+               "answers ok before the commit, which happens with the next request: a crash loses the "
+               "acknowledged change"},
+    MutantInfo{Mutant::silent_truncation, "silent-truncation",
+               "observation fields over 4096 bytes are cut to at most 4096 bytes (at a character "
+               "boundary) and acknowledged"},
+    MutantInfo{Mutant::lost_update, "lost-update", "base_version is ignored"},
+    MutantInfo{Mutant::partial_save_on_error, "partial-save-on-error",
+               "a multi-field save writes field by field; an over-limit later field answers invalid "
+               "but leaves the earlier ones written"},
+    MutantInfo{Mutant::nonatomic_save, "nonatomic-save",
+               "a multi-field save commits field by field, so a crash during it leaves half of it"},
+    MutantInfo{Mutant::partial_as_replace, "partial-as-replace", "saving some fields clears the others"},
+    MutantInfo{Mutant::share_leaks_observation, "share-leaks-observation",
+               "a practitioner who received a document of an appointment can read its observation"},
+    MutantInfo{Mutant::api_tenant_filter_missing, "api-tenant-filter-missing",
+               "list_appointments for an api_client returns every practice's appointments (the 2020 "
+               "incident)"},
+    MutantInfo{Mutant::version_not_bumped, "version-not-bumped",
+               "version only grows when the save changes motif"},
+    MutantInfo{Mutant::patient_reads_unshared, "patient-reads-unshared",
+               "a patient reads every document of its own appointments, shared or not"},
+};
+
+}  // namespace
+
+std::span<const MutantInfo> all_mutants() { return kMutants; }
+
+std::optional<Mutant> mutant_from_name(std::string_view name) {
+  if (name.empty() || name == "none") return Mutant::none;
+  for (const auto& m : kMutants)
+    if (m.name == name) return m.mutant;
+  return std::nullopt;
+}
+
+std::string_view mutant_name(Mutant m) {
+  for (const auto& info : kMutants)
+    if (info.mutant == m) return info.name;
+  return "none";
+}
+
+Mutant mutant_from_environment() {
+  const char* name = std::getenv("SAVEFUZZ_MUTANT");
+  auto m = mutant_from_name(name ? name : "");
+  if (!m) throw std::invalid_argument(std::string("SAVEFUZZ_MUTANT names no mutant: '") + name + "'");
+  return *m;
+}
+
+}  // namespace records

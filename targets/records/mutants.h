@@ -1,0 +1,45 @@
+// The catalogue of deliberate bugs the reference save path can be switched into.
+#pragma once
+
+#include <optional>
+#include <span>
+#include <string_view>
+
+namespace records {
+
+// Each mutant stands for a real class of save-path bug (DESIGN.md "mutants").
+enum class Mutant {
+  none,
+  share_skips_save,
+  reschedule_clobbers_observation,
+  ack_before_commit,
+  silent_truncation,
+  lost_update,
+  partial_save_on_error,
+  nonatomic_save,
+  partial_as_replace,
+  share_leaks_observation,
+  api_tenant_filter_missing,
+  version_not_bumped,
+  patient_reads_unshared,
+};
+
+struct MutantInfo {
+  Mutant mutant;
+  std::string_view name;
+  std::string_view description;
+};
+
+// Every mutant except `none`, in catalogue order.
+std::span<const MutantInfo> all_mutants();
+
+// "share-skips-save" -> Mutant::share_skips_save; "" and "none" -> Mutant::none.
+std::optional<Mutant> mutant_from_name(std::string_view name);
+
+std::string_view mutant_name(Mutant m);
+
+// The mutant named by $SAVEFUZZ_MUTANT (unset or empty: none), for in-process users of the
+// library. Throws std::invalid_argument naming the variable on an unknown name.
+Mutant mutant_from_environment();
+
+}  // namespace records

@@ -1,0 +1,157 @@
+// The service's edge: dispatch by op, answers, transactions, and the lookups every op shares.
+#include "targets/records/service.h"
+
+namespace records {
+namespace {
+
+// Error messages can quote input (a key, a parser's token); keep them short, printable ASCII,
+// so that an answer line is always valid UTF-8 and never grows with the request.
+std::string tidy_message(std::string_view text) {
+  constexpr std::size_t kMax = 300;
+  std::string out;
+  for (char c : text.substr(0, kMax)) out += (c >= 0x20 && c < 0x7f) ? c : '?';
+  if (text.size() > kMax) out += "...";
+  return out;
+}
+
+Json error_answer(const Json& id, const Rejection& r) {
+  return Json{{"id", id},
+              {"ok", false},
+              {"error", Json{{"code", error_code_name(r.code)}, {"message", tidy_message(r.message)}}}};
+}
+
+}  // namespace
+
+const Service::OpEntry Service::kOps[] = {
+    {"hello", &Service::hello},
+    {"create_practice", &Service::create_practice},
+    {"create_practitioner", &Service::create_practitioner},
+    {"create_patient", &Service::create_patient},
+    {"create_api_client", &Service::create_api_client},
+    {"book_appointment", &Service::book_appointment},
+    {"update_appointment", &Service::update_appointment},
+    {"save_observation", &Service::save_observation},
+    {"read_observation", &Service::read_observation},
+    {"attach_document", &Service::attach_document},
+    {"share_document", &Service::share_document},
+    {"unshare_document", &Service::unshare_document},
+    {"read_document", &Service::read_document},
+    {"list_appointments", &Service::list_appointments},
+};
+
+Service::Service(const ServiceOptions& options) : options_(options) {
+  if (!options_.env) options_.env = &Env::standard();
+  store_ = std::make_unique<Store>(options_.data_dir / kDatabaseFile, options_.env->sqlite_vfs());
+}
+
+Service::~Service() = default;
+
+void Service::close() {
+  if (commit_pending_) commit_now();
+  store_.reset();
+}
+
+void Service::commit_now() {
+  commit_pending_ = false;
+  try {
+    store_->commit();
+  } catch (const StorageError&) {
+    store_->rollback();
+    return;
+  }
+  options_.env->after_commit();
+}
+
+void Service::durably(const std::function<void()>& write) {
+  try {
+    store_->begin();
+    write();
+    if (options_.mutant == Mutant::ack_before_commit) {
+      // The bug: the answer goes out now, the commit waits for the next request.
+      commit_pending_ = true;
+      return;
+    }
+    store_->commit();
+  } catch (const StorageError& e) {
+    store_->rollback();
+    reject(ErrorCode::unavailable, std::string("storage: ") + e.what());
+  }
+  options_.env->after_commit();
+}
+
+Json Service::handle(const Json& request) {
+  if (!store_) return error_answer(nullptr, {ErrorCode::unavailable, "service is closed"});
+  if (commit_pending_) commit_now();
+  Json id = nullptr;
+  try {
+    if (!request.is_object()) reject(ErrorCode::invalid, "a request is a JSON object");
+    auto it = request.find("id");
+    auto n = it == request.end() ? std::nullopt : as_int64(*it);
+    if (!n) reject(ErrorCode::invalid, "\"id\" must be an integer");
+    id = *n;
+    auto op = request.find("op");
+    if (op == request.end() || !op->is_string()) reject(ErrorCode::invalid, "\"op\" must be a string");
+    const auto& name = op->get_ref<const std::string&>();
+    for (const auto& entry : kOps) {
+      if (entry.name != name) continue;
+      Request r(request);
+      r.known("id");
+      r.known("op");
+      Json answer{{"id", id}, {"ok", true}};
+      Json body = (this->*entry.handler)(r);
+      for (auto& [key, value] : body.items()) answer[key] = std::move(value);
+      return answer;
+    }
+    reject(ErrorCode::invalid, "unknown op \"" + name + "\"");
+  } catch (const Rejection& r) {
+    return error_answer(id, r);
+  } catch (const StorageError& e) {
+    store_->rollback();
+    return error_answer(id, {ErrorCode::unavailable, std::string("storage: ") + e.what()});
+  }
+}
+
+std::string Service::handle_line(std::string_view line) {
+  auto parsed = parse_line(line);
+  if (!parsed.value) {
+    if (commit_pending_) commit_now();
+    return render(error_answer(nullptr, {ErrorCode::invalid, "not a JSON request: " + parsed.error}));
+  }
+  return render(handle(*parsed.value));
+}
+
+Entity Service::need(const std::string& id, const char* key) {
+  auto e = store_->entity(id);
+  if (!e) reject(ErrorCode::not_found, std::string(key) + " \"" + id + "\" does not exist");
+  return *e;
+}
+
+Entity Service::need(const std::string& id, Kind kind, const char* key) {
+  auto e = store_->entity(id);
+  if (!e || e->kind != kind) reject(ErrorCode::not_found, std::string(key) + " \"" + id + "\" does not exist");
+  return *e;
+}
+
+AppointmentRow Service::need_appointment(const std::string& id) {
+  need(id, Kind::appointment, "appointment");
+  auto row = store_->appointment(id);
+  if (!row) reject(ErrorCode::not_found, "appointment \"" + id + "\" does not exist");
+  return *row;
+}
+
+DocumentRow Service::need_document(const std::string& id) {
+  need(id, Kind::document, "document");
+  auto row = store_->document(id);
+  if (!row) reject(ErrorCode::not_found, "document \"" + id + "\" does not exist");
+  return *row;
+}
+
+void Service::need_new(const std::string& id) {
+  if (store_->entity(id)) reject(ErrorCode::exists, "id \"" + id + "\" is already used");
+}
+
+bool Service::practitioner_of(const Entity& who, const std::string& practice) {
+  return who.kind == Kind::practitioner && who.practice == practice;
+}
+
+}  // namespace records

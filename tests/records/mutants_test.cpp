@@ -1,0 +1,182 @@
+// Each mutant of DESIGN.md misbehaves as described, and the same scenario passes without it.
+#include <functional>
+#include <map>
+
+#include <gtest/gtest.h>
+
+#include "tests/records/service_fixture.h"
+
+namespace savefuzz::testing {
+namespace {
+
+using records::Mutant;
+
+struct SimulatedCrash {};
+
+// Crashes the service right after its n-th commit from arming; no real sleeping.
+struct CrashingEnv : records::Env {
+  int commits_left = -1;
+  void after_commit() override {
+    if (commits_left > 0 && --commits_left == 0) throw SimulatedCrash{};
+  }
+  void pause(std::chrono::milliseconds) override {}
+};
+
+class Mutants : public ServiceTest {
+ protected:
+  // Runs `scenario` on a fresh world with `mutant` switched on; true when the target behaved as
+  // SPEC.md requires.
+  bool behaves(Mutant mutant, const std::function<bool()>& scenario) {
+    fresh(mutant, &env_);
+    mutant_ = mutant;
+    build_world();
+    return scenario();
+  }
+  void expect_caught(Mutant mutant, const std::function<bool()>& scenario) {
+    EXPECT_TRUE(behaves(Mutant::none, scenario)) << "the scenario fails on the correct target";
+    EXPECT_FALSE(behaves(mutant, scenario)) << "the scenario misses " << records::mutant_name(mutant);
+  }
+  std::string motif(const char* appointment = "A1") { return read("D1", appointment).at("fields").at("motif"); }
+
+  CrashingEnv env_;
+  Mutant mutant_ = Mutant::none;
+};
+
+TEST_F(Mutants, ShareSkipsSaveLosesTheSaveOnceADocumentIsShared) {
+  expect_caught(Mutant::share_skips_save, [&] {
+    share("X1", "U1");
+    bool acked = save("D1", "A1", {{"motif", "toux"}}).at("ok") == true;
+    return acked && motif() == "toux";
+  });
+}
+
+TEST_F(Mutants, RescheduleClobbersObservationLosesEarlierSaves) {
+  expect_caught(Mutant::reschedule_clobbers_observation, [&] {
+    save("D1", "A1", {{"motif", "toux"}});
+    expect_ok({{"op", "update_appointment"}, {"as", "D1"}, {"appointment", "A1"}, {"start", "2024-04-01T10:00"}});
+    return motif() == "toux" && read("D1", "A1").at("version") == 1;
+  });
+}
+
+TEST_F(Mutants, AckBeforeCommitLosesTheAcknowledgedSaveInACrash) {
+  expect_caught(Mutant::ack_before_commit, [&] {
+    save("D1", "A1", {{"motif", "toux"}});
+    crash(mutant_, &env_);
+    return motif() == "toux";
+  });
+}
+
+TEST_F(Mutants, AckBeforeCommitKeepsTheSaveAcrossACleanRestart) {
+  fresh(Mutant::ack_before_commit, &env_);
+  build_world();
+  save("D1", "A1", {{"motif", "toux"}});
+  restart(Mutant::ack_before_commit, &env_);
+  EXPECT_EQ(motif(), "toux") << "the mutant only loses data in a crash";
+}
+
+TEST_F(Mutants, SilentTruncationCutsLongFields) {
+  expect_caught(Mutant::silent_truncation, [&] {
+    std::string text(5000, 'a');
+    text += "é";
+    bool acked = save("D1", "A1", {{"motif", text}}).at("ok") == true;
+    return acked && motif() == text;
+  });
+}
+
+TEST_F(Mutants, LostUpdateIgnoresBaseVersion) {
+  expect_caught(Mutant::lost_update, [&] {
+    save("D1", "A1", {{"motif", "first"}});
+    Json stale = call({{"op", "save_observation"}, {"as", "D2"}, {"appointment", "A1"},
+                       {"fields", {{"motif", "stale"}}}, {"base_version", 0}});
+    return stale.at("ok") == false && stale.at("error").at("code") == "conflict" && motif() == "first";
+  });
+}
+
+TEST_F(Mutants, PartialSaveOnErrorLeavesEarlierFieldsWritten) {
+  expect_caught(Mutant::partial_save_on_error, [&] {
+    Json a = save("D1", "A1", {{"motif", "toux"}, {"examen", std::string(16385, 'x')}});
+    Json r = read("D1", "A1");
+    return a.at("error").at("code") == "invalid" && r.at("fields").at("motif") == "" && r.at("version") == 0;
+  });
+}
+
+TEST_F(Mutants, NonatomicSaveLeavesHalfASaveAfterACrashDuringIt) {
+  expect_caught(Mutant::nonatomic_save, [&] {
+    env_.commits_left = 1;
+    try {
+      save("D1", "A1", {{"motif", "toux"}, {"examen", "RAS"}});
+    } catch (const SimulatedCrash&) {
+    }
+    env_.commits_left = -1;
+    crash(mutant_, &env_);
+    Json f = read("D1", "A1").at("fields");
+    bool whole = f.at("motif") == "toux" && f.at("examen") == "RAS";
+    bool absent = f.at("motif") == "" && f.at("examen") == "";
+    return whole || absent;
+  });
+}
+
+TEST_F(Mutants, PartialAsReplaceClearsTheFieldsNotGiven) {
+  expect_caught(Mutant::partial_as_replace, [&] {
+    save("D1", "A1", {{"motif", "toux"}});
+    save("D1", "A1", {{"examen", "RAS"}});
+    return motif() == "toux";
+  });
+}
+
+TEST_F(Mutants, ShareLeaksObservationToADocumentRecipient) {
+  expect_caught(Mutant::share_leaks_observation, [&] {
+    save("D1", "A1", {{"motif", "secret"}});
+    share("X1", "E1");
+    return code({{"op", "read_observation"}, {"as", "E1"}, {"appointment", "A1"}}) == "forbidden";
+  });
+}
+
+TEST_F(Mutants, ApiTenantFilterMissingListsOtherPractices) {
+  expect_caught(Mutant::api_tenant_filter_missing, [&] {
+    Json list = call({{"op", "list_appointments"}, {"as", "C1"}}).at("appointments");
+    return list.size() == 1 && list[0].at("appointment") == "A1";
+  });
+}
+
+TEST_F(Mutants, VersionNotBumpedWhenMotifIsUntouched) {
+  expect_caught(Mutant::version_not_bumped, [&] {
+    return save("D1", "A1", {{"examen", "RAS"}}).at("version") == 1 && read("D1", "A1").at("version") == 1;
+  });
+}
+
+TEST_F(Mutants, PatientReadsUnsharedDocumentsOfItsAppointments) {
+  expect_caught(Mutant::patient_reads_unshared, [&] {
+    return code({{"op", "read_document"}, {"as", "U1"}, {"document", "X1"}}) == "forbidden";
+  });
+}
+
+TEST(MutantCatalogue, NamesRoundTripAndMatchTheDesignTable) {
+  std::vector<std::string> names;
+  for (const auto& m : records::all_mutants()) {
+    names.emplace_back(m.name);
+    EXPECT_EQ(records::mutant_from_name(m.name), m.mutant);
+    EXPECT_EQ(records::mutant_name(m.mutant), m.name);
+    EXPECT_FALSE(m.description.empty());
+  }
+  EXPECT_EQ(names, (std::vector<std::string>{
+                       "share-skips-save", "reschedule-clobbers-observation", "ack-before-commit",
+                       "silent-truncation", "lost-update", "partial-save-on-error", "nonatomic-save",
+                       "partial-as-replace", "share-leaks-observation", "api-tenant-filter-missing",
+                       "version-not-bumped", "patient-reads-unshared"}));
+  EXPECT_EQ(records::mutant_from_name(""), Mutant::none);
+  EXPECT_EQ(records::mutant_from_name("none"), Mutant::none);
+  EXPECT_EQ(records::mutant_from_name("share_skips_save"), std::nullopt);
+}
+
+TEST(MutantCatalogue, EnvironmentVariableSelectsTheMutantInProcess) {
+  ::setenv("SAVEFUZZ_MUTANT", "lost-update", 1);
+  EXPECT_EQ(records::mutant_from_environment(), Mutant::lost_update);
+  ::setenv("SAVEFUZZ_MUTANT", "no-such-bug", 1);
+  EXPECT_THROW(records::mutant_from_environment(), std::invalid_argument);
+  ::unsetenv("SAVEFUZZ_MUTANT");
+  EXPECT_EQ(records::mutant_from_environment(), Mutant::none);
+}
+
+}  // namespace
+}  // namespace savefuzz::testing
