@@ -1,0 +1,13 @@
+// Whole-file writes that a reader never sees half done.
+#pragma once
+
+#include <filesystem>
+#include <string>
+
+namespace savefuzz {
+
+// Writes `text` to `file` through a temporary file in the same folder and a rename.
+// Returns an error message, empty on success.
+std::string write_file_atomically(const std::filesystem::path& file, const std::string& text);
+
+}  // namespace savefuzz

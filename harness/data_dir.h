@@ -1,0 +1,32 @@
+// Per-run data directories, on a RAM-backed filesystem by default.
+#pragma once
+
+#include <filesystem>
+#include <string>
+
+namespace savefuzz {
+
+// /dev/shm when it exists (a sync costs nothing there: durability against SIGKILL is tested the
+// same, and throughput measures the harness and the target rather than the disk), else the
+// system temporary directory.
+std::filesystem::path default_data_root();
+
+// A fresh directory under `root`, removed on destruction unless keep() was called.
+class DataDir {
+ public:
+  explicit DataDir(const std::filesystem::path& root);
+  ~DataDir();
+  DataDir(const DataDir&) = delete;
+  DataDir& operator=(const DataDir&) = delete;
+
+  const std::filesystem::path& path() const { return path_; }
+  void keep() { keep_ = true; }
+  // Empties the directory (a target restarted from scratch).
+  void clear();
+
+ private:
+  std::filesystem::path path_;
+  bool keep_ = false;
+};
+
+}  // namespace savefuzz

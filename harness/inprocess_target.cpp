@@ -1,0 +1,97 @@
+// In-process target: restart closes and reopens the store; a crash abandons it unclosed.
+#include "harness/inprocess_target.h"
+
+namespace savefuzz {
+namespace {
+
+struct SimulatedCrash {};
+
+}  // namespace
+
+// Throws after a chosen number of commits, so a crash_during lands between two durable points of
+// the request; never sleeps, so a mutant's slow path costs nothing in-process.
+class InProcessTarget::CrashEnv : public records::Env {
+ public:
+  int commits_left = -1;  // -1: never crash
+  void after_commit() override {
+    if (commits_left > 0 && --commits_left == 0) throw SimulatedCrash{};
+  }
+  void pause(std::chrono::milliseconds) override {}
+};
+
+InProcessTarget::InProcessTarget(InProcessOptions options) : options_(std::move(options)) {
+  if (options_.data_root.empty()) options_.data_root = default_data_root();
+  env_ = std::make_unique<CrashEnv>();
+}
+
+InProcessTarget::~InProcessTarget() = default;
+
+std::string InProcessTarget::describe() const {
+  std::string d = "in-process records";
+  if (options_.mutant != records::Mutant::none) d += " --mutant " + std::string(records::mutant_name(options_.mutant));
+  return d;
+}
+
+std::string InProcessTarget::keep_data() {
+  if (!dir_) return {};
+  dir_->keep();
+  return dir_->path().string();
+}
+
+std::optional<TargetFault> InProcessTarget::open() {
+  service_.reset();
+  records::ServiceOptions o;
+  o.data_dir = dir_->path();
+  o.mutant = options_.mutant;
+  o.env = env_.get();
+  try {
+    service_ = std::make_unique<records::Service>(o);
+  } catch (const std::exception& e) {
+    return TargetFault{TargetFault::Kind::died, std::string("cannot open the store: ") + e.what(), {}};
+  }
+  Json hello = service_->handle(Json{{"id", 0}, {"op", "hello"}, {"protocol", 1}});
+  if (hello.value("ok", false) != true) return TargetFault{TargetFault::Kind::handshake, hello.dump(), {}};
+  const Json& l = hello["limits"];
+  limits_ = {l.at("field_bytes").get<std::size_t>(), l.at("title_bytes").get<std::size_t>(),
+             l.at("document_bytes").get<std::size_t>()};
+  return std::nullopt;
+}
+
+std::optional<TargetFault> InProcessTarget::start() {
+  dir_ = std::make_unique<DataDir>(options_.data_root);
+  next_id_ = 0;
+  return open();
+}
+
+Reply InProcessTarget::call(const Json& request) {
+  Json r = request;
+  r["id"] = ++next_id_;
+  Json answer = service_->handle(r);
+  if (answer.value("id", Json()) != next_id_)
+    return TargetFault{TargetFault::Kind::wrong_id, "answer " + answer.dump() + " to request " + r.dump(), {}};
+  return answer;
+}
+
+std::optional<TargetFault> InProcessTarget::restart() {
+  service_->close();
+  return open();
+}
+
+std::optional<TargetFault> InProcessTarget::crash() { return open(); }
+
+std::optional<TargetFault> InProcessTarget::crash_during(const Json& request, std::uint32_t crash_point) {
+  // 0: killed before the request is handled; 1 or 2: right after the request's first or second
+  // commit (a request with fewer commits completes, and its answer is never read).
+  int commits = static_cast<int>(crash_point % 3);
+  if (commits > 0) {
+    env_->commits_left = commits;
+    try {
+      call(request);
+    } catch (const SimulatedCrash&) {
+    }
+    env_->commits_left = -1;
+  }
+  return open();
+}
+
+}  // namespace savefuzz

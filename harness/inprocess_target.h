@@ -1,0 +1,43 @@
+// The reference save path linked in: fast, what libFuzzer and the property suites run.
+#pragma once
+
+#include <memory>
+
+#include "harness/data_dir.h"
+#include "harness/target.h"
+#include "targets/records/service.h"
+
+namespace savefuzz {
+
+struct InProcessOptions {
+  records::Mutant mutant = records::Mutant::none;
+  std::filesystem::path data_root;  // empty: default_data_root()
+};
+
+class InProcessTarget : public Target {
+ public:
+  explicit InProcessTarget(InProcessOptions options);
+  ~InProcessTarget() override;
+
+  std::optional<TargetFault> start() override;
+  Reply call(const Json& request) override;
+  std::optional<TargetFault> restart() override;
+  std::optional<TargetFault> crash() override;
+  std::optional<TargetFault> crash_during(const Json& request, std::uint32_t crash_point) override;
+  Limits limits() const override { return limits_; }
+  std::string describe() const override;
+  std::string keep_data() override;
+
+ private:
+  class CrashEnv;
+  std::optional<TargetFault> open();
+
+  InProcessOptions options_;
+  std::unique_ptr<DataDir> dir_;
+  std::unique_ptr<CrashEnv> env_;
+  std::unique_ptr<records::Service> service_;
+  std::int64_t next_id_ = 0;
+  Limits limits_;
+};
+
+}  // namespace savefuzz

@@ -1,0 +1,39 @@
+// savefuzz: the command. Subcommands parse their flags once into an options struct.
+#include <iostream>
+
+#include <CLI/CLI.hpp>
+
+#include "harness/replay_command.h"
+#include "harness/target.h"
+
+namespace {
+
+constexpr int kExitUsage = 2;
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{
+      "savefuzz: fuzzes and property-tests the save path of medical-records software against an executable "
+      "model of its contract (docs/protocol.md).\n"
+      "Exit codes: 0 nothing found, 1 a finding, 2 usage or set-up error.",
+      "savefuzz"};
+  app.require_subcommand(1);
+  savefuzz::ReplayOptions replay;
+  CLI::App* replay_cmd = savefuzz::add_replay_command(app, replay);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    std::cerr << "savefuzz: " << e.what() << "\nrun 'savefuzz --help' or 'savefuzz replay --help' for usage\n";
+    return kExitUsage;
+  }
+  try {
+    if (replay_cmd->parsed()) return savefuzz::run_replay(replay, argv[0]);
+  } catch (const savefuzz::SetupError& e) {
+    std::cerr << "savefuzz: set-up error: " << e.what() << "\n";
+    return kExitUsage;
+  }
+  return kExitUsage;
+}

@@ -1,0 +1,171 @@
+// Loading, validating and saving scenario files.
+#include "harness/scenario.h"
+
+#include "harness/atomic_file.h"
+
+#include <algorithm>
+#include <fstream>
+#include <set>
+#include <sstream>
+
+
+namespace savefuzz {
+namespace {
+
+constexpr std::size_t kMaxScenarioBytes = 256u << 20;
+
+ScenarioError error(const std::string& file, std::optional<std::size_t> step, std::string what) {
+  return {file, step, std::move(what)};
+}
+
+std::optional<std::string> check_request_object(const Json& r) {
+  if (!r.is_object()) return "a request must be a JSON object";
+  if (r.contains("id")) return "a request step has no \"id\": the harness numbers requests";
+  if (!r.contains("op")) return "a request step needs \"op\"";
+  if (r["op"] == "hello") return "\"hello\" is sent by the harness at every start; leave it out";
+  return std::nullopt;
+}
+
+std::variant<Step, std::string> parse_step(const Json& j) {
+  if (!j.is_object()) return std::string("a step must be a JSON object");
+  bool has_control = j.contains("control"), has_op = j.contains("op");
+  if (has_control == has_op) return std::string("a step has exactly one of \"op\" (a request) and \"control\"");
+  std::optional<Json> expect;
+  if (j.contains("expect")) {
+    if (!j["expect"].is_object()) return std::string("\"expect\" must be an object (a partial answer)");
+    expect = j["expect"];
+  }
+  if (has_op) {
+    Json wire = j;
+    wire.erase("expect");
+    if (auto bad = check_request_object(wire)) return *bad;
+    Step s = Step::request(Call::of(wire));
+    s.expect = expect;
+    return s;
+  }
+  if (expect) return std::string("\"expect\" belongs on request steps, not control steps");
+  const Json& c = j["control"];
+  if (!c.is_string()) return std::string("\"control\" must be a string");
+  for (const auto& [k, v] : j.items())
+    if (k != "control" && !(k == "request" && c == "crash_during")) return "unknown key \"" + k + "\" in a control step";
+  if (c == "restart") return Step::control(StepKind::restart);
+  if (c == "crash") return Step::control(StepKind::crash);
+  if (c == "crash_during") {
+    if (!j.contains("request")) return std::string("crash_during needs \"request\"");
+    if (auto bad = check_request_object(j["request"])) return "crash_during request: " + *bad;
+    return Step{StepKind::crash_during, Call::of(j["request"]), std::nullopt};
+  }
+  return "unknown control \"" + c.get<std::string>() + "\" (restart, crash, crash_during)";
+}
+
+// JSON with duplicate keys is rejected: a scenario must mean one thing.
+Json parse_strict(const std::string& text) {
+  std::vector<std::set<std::string>> open;
+  return Json::parse(text, [&](int, Json::parse_event_t event, Json& parsed) {
+    if (event == Json::parse_event_t::object_start) open.emplace_back();
+    if (event == Json::parse_event_t::object_end) open.pop_back();
+    if (event == Json::parse_event_t::key && !open.back().insert(parsed.get<std::string>()).second)
+      throw std::runtime_error("duplicate key \"" + parsed.get<std::string>() + "\"");
+    return true;
+  });
+}
+
+}  // namespace
+
+std::string_view step_kind_name(StepKind k) {
+  switch (k) {
+    case StepKind::request: return "request";
+    case StepKind::restart: return "restart";
+    case StepKind::crash: return "crash";
+    case StepKind::crash_during: return "crash_during";
+  }
+  return "request";
+}
+
+Json Step::to_json() const {
+  switch (kind) {
+    case StepKind::request: {
+      Json j = call->wire;
+      if (expect) j["expect"] = *expect;
+      return j;
+    }
+    case StepKind::crash_during: return Json{{"control", "crash_during"}, {"request", call->wire}};
+    default: return Json{{"control", step_kind_name(kind)}};
+  }
+}
+
+std::string ScenarioError::message() const {
+  std::string m = file;
+  if (step) m += ": step " + std::to_string(*step);
+  return m + ": " + what;
+}
+
+std::variant<Scenario, ScenarioError> parse_scenario(const Json& d, const std::string& file) {
+  if (!d.is_object()) return error(file, std::nullopt, "a scenario is a JSON object");
+  for (const auto& [k, v] : d.items())
+    if (k != "savefuzz_scenario" && k != "name" && k != "description" && k != "steps")
+      return error(file, std::nullopt, "unknown key \"" + k + "\" (savefuzz_scenario, name, description, steps)");
+  if (!d.contains("savefuzz_scenario") || d["savefuzz_scenario"] != 1)
+    return error(file, std::nullopt, "\"savefuzz_scenario\": 1 is required (the format version)");
+  Scenario s;
+  if (!d.contains("name") || !d["name"].is_string() || d["name"].get<std::string>().empty())
+    return error(file, std::nullopt, "\"name\" must be a non-empty string");
+  s.name = d["name"];
+  if (d.contains("description")) {
+    if (!d["description"].is_string()) return error(file, std::nullopt, "\"description\" must be a string");
+    s.description = d["description"];
+  }
+  if (!d.contains("steps") || !d["steps"].is_array()) return error(file, std::nullopt, "\"steps\" must be an array");
+  for (std::size_t i = 0; i < d["steps"].size(); ++i) {
+    auto step = parse_step(d["steps"][i]);
+    if (auto* bad = std::get_if<std::string>(&step)) return error(file, i + 1, *bad);
+    s.steps.push_back(std::move(std::get<Step>(step)));
+  }
+  return s;
+}
+
+std::variant<Scenario, ScenarioError> load_scenario(const std::filesystem::path& file) {
+  std::ifstream in(file, std::ios::binary);
+  if (!in) return error(file.string(), std::nullopt, "cannot be read");
+  std::ostringstream text;
+  text << in.rdbuf();
+  if (text.str().size() > kMaxScenarioBytes) return error(file.string(), std::nullopt, "larger than 256 MiB");
+  Json d;
+  try {
+    d = parse_strict(text.str());
+  } catch (const std::exception& e) {
+    return error(file.string(), std::nullopt, std::string("not valid JSON: ") + e.what());
+  }
+  return parse_scenario(d, file.string());
+}
+
+Json scenario_to_json(const Scenario& s) {
+  Json steps = Json::array();
+  for (const auto& step : s.steps) steps.push_back(step.to_json());
+  return Json{{"savefuzz_scenario", 1}, {"name", s.name}, {"description", s.description}, {"steps", steps}};
+}
+
+std::string save_scenario(const std::filesystem::path& file, const Scenario& s) {
+  // One step per line: diffs of scenario files stay readable.
+  std::string text = "{\n  \"savefuzz_scenario\": 1,\n  \"name\": " + Json(s.name).dump() +
+                     ",\n  \"description\": " + Json(s.description).dump() + ",\n  \"steps\": [";
+  for (std::size_t i = 0; i < s.steps.size(); ++i)
+    text += (i ? ",\n    " : "\n    ") + s.steps[i].to_json().dump(-1, ' ', false, Json::error_handler_t::replace);
+  text += s.steps.empty() ? "]\n}\n" : "\n  ]\n}\n";
+  return write_file_atomically(file, text);
+}
+
+std::vector<std::filesystem::path> scenario_files(const std::filesystem::path& path) {
+  std::vector<std::filesystem::path> out;
+  std::error_code ec;
+  if (std::filesystem::is_directory(path, ec)) {
+    for (const auto& e : std::filesystem::recursive_directory_iterator(path, ec))
+      if (e.is_regular_file() && e.path().extension() == ".json") out.push_back(e.path());
+    std::sort(out.begin(), out.end());
+  } else {
+    out.push_back(path);
+  }
+  return out;
+}
+
+}  // namespace savefuzz

@@ -1,0 +1,15 @@
+// The value rules of SPEC.md section 2 and 4a, as the model judges them.
+#pragma once
+
+#include <cstddef>
+#include <string_view>
+
+namespace savefuzz {
+
+bool valid_id(std::string_view id);                       // [A-Za-z0-9_-]{1,64}
+bool valid_text(std::string_view text, std::size_t limit);  // UTF-8, no U+0000, at most `limit` bytes
+bool valid_utf8(std::string_view text);
+bool valid_start(std::string_view start);                 // YYYY-MM-DDTHH:MM, a real date and time
+bool valid_status(std::string_view status);               // booked, done, cancelled
+
+}  // namespace savefuzz
