@@ -49,12 +49,17 @@ int run_replay(ReplayOptions o, const std::string& program) {
     } else {
       const Scenario& s = std::get<Scenario>(loaded);
       outcome.name = s.name;
-      auto target = make_target(o.target);
       auto t0 = std::chrono::steady_clock::now();
-      RunResult r = run_scenario(s, *target, runner);
+      try {
+        auto target = make_target(o.target);
+        RunResult r = run_scenario(s, *target, runner);
+        outcome.finding = std::move(r.finding);
+        outcome.requests = r.requests;
+      } catch (const SetupError& e) {
+        // Reported with the others: the findings of earlier scenarios are kept.
+        outcome.error = file.string() + ": set-up error: " + e.what();
+      }
       outcome.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-      outcome.finding = std::move(r.finding);
-      outcome.requests = r.requests;
     }
     if (o.verbose || outcome.finding || !outcome.error.empty()) print_outcome(std::cout, report, outcome);
     report.outcomes.push_back(std::move(outcome));

@@ -52,10 +52,7 @@ Subprocess::Subprocess(const std::vector<std::string>& argv, const std::map<std:
   if (argv.empty()) throw SetupError("empty target command");
   // The harness must see a closed pipe as an error code, not die of SIGPIPE.
   std::signal(SIGPIPE, SIG_IGN);
-  std::filesystem::path exe = argv[0];
-  if (argv[0].find('/') == std::string::npos) exe = bp::search_path(argv[0]).string();
-  if (exe.empty() || ::access(exe.c_str(), X_OK) != 0)
-    throw SetupError("target command '" + argv[0] + "' is not an executable file");
+  std::filesystem::path exe = check_executable(argv[0]);
 
   bp::pipe in, out, err;
   // Close-on-exec everywhere: the child gets its ends as 0/1/2 through dup2, which clears the
@@ -80,6 +77,15 @@ Subprocess::Subprocess(const std::vector<std::string>& argv, const std::map<std:
   out.close();
   err.close();
   for (int fd : {in_, out_, err_}) set_flags(fd, true);
+}
+
+std::filesystem::path Subprocess::check_executable(const std::string& program) {
+  std::filesystem::path exe = program;
+  if (program.find('/') == std::string::npos) exe = boost::process::search_path(program).string();
+  std::error_code ec;
+  if (exe.empty() || std::filesystem::is_directory(exe, ec) || ::access(exe.c_str(), X_OK) != 0)
+    throw SetupError("target command '" + program + "' is not an executable file");
+  return exe;
 }
 
 Subprocess::~Subprocess() {

@@ -36,6 +36,10 @@ class Subprocess {
   Subprocess(const Subprocess&) = delete;
   Subprocess& operator=(const Subprocess&) = delete;
 
+  // The path `program` runs from (PATH searched when it has no slash); throws SetupError when
+  // there is no such executable.
+  static std::filesystem::path check_executable(const std::string& program);
+
   // Writes all of `bytes` to the child's stdin; false on a closed pipe or when the deadline passes.
   bool write(const std::string& bytes, Clock::time_point deadline);
   // Reads one stdout line; lines over `max_bytes` are cut there (a finding anyway).

@@ -58,7 +58,11 @@ void validate(TargetOptions& o) {
     throw SetupError("unknown --target '" + o.builtin + "' (the built-in target is 'records')");
   if (!o.mutant.empty() && !records::mutant_from_name(o.mutant))
     throw SetupError("unknown mutant '" + o.mutant + "' (records-server --list-mutants lists them)");
-  if (!o.command.empty() && split_command(o.command).empty()) throw SetupError("--target-cmd is empty");
+  if (!o.command.empty()) {
+    auto argv = split_command(o.command);
+    if (argv.empty()) throw SetupError("--target-cmd is empty");
+    Subprocess::check_executable(argv[0]);
+  }
   if (o.data_root.empty()) o.data_root = default_data_root();
   std::error_code ec;
   if (!std::filesystem::is_directory(o.data_root, ec))

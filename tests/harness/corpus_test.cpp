@@ -1,0 +1,97 @@
+// The regression corpus: every mutant of the manifest is caught by its scenario with the
+// invariant it names, in-process and through records-server; the correct target passes it all.
+#include <fstream>
+
+#include <gtest/gtest.h>
+
+#include "harness/inprocess_target.h"
+#include "harness/process_target.h"
+#include "harness/runner.h"
+#include "targets/records/mutants.h"
+#include "tests/support/temp_dir.h"
+
+namespace savefuzz {
+namespace {
+
+const std::filesystem::path kCorpus = SAVEFUZZ_SOURCE_DIR "/corpus";
+
+struct Entry {
+  std::string mutant;
+  std::filesystem::path scenario;
+  std::vector<std::string> invariants;
+};
+
+std::vector<Entry> manifest() {
+  std::ifstream in(kCorpus / "mutants.json");
+  Json j = Json::parse(in);
+  std::vector<Entry> out;
+  for (const auto& [name, e] : j.at("mutants").items())
+    out.push_back({name, kCorpus / e.at("scenario").get<std::string>(), e.at("invariants").get<std::vector<std::string>>()});
+  return out;
+}
+
+Scenario load(const std::filesystem::path& p) {
+  auto r = load_scenario(p);
+  if (auto* e = std::get_if<ScenarioError>(&r)) throw std::runtime_error(e->message());
+  return std::get<Scenario>(r);
+}
+
+// Data directories kept for findings go here and are removed with it.
+testing::TempDir& data_root() {
+  static testing::TempDir dir;
+  return dir;
+}
+
+std::unique_ptr<Target> target(bool subprocess, const std::string& mutant) {
+  if (!subprocess)
+    return std::make_unique<InProcessTarget>(InProcessOptions{*records::mutant_from_name(mutant), data_root().path()});
+  ProcessOptions o;
+  o.data_root = data_root().path();
+  o.argv = {std::string(SAVEFUZZ_BIN_DIR) + "/records-server"};
+  if (!mutant.empty()) o.argv.insert(o.argv.end(), {"--mutant", mutant});
+  return std::make_unique<ProcessTarget>(o);
+}
+
+class MutantScenario : public ::testing::TestWithParam<std::tuple<std::string, bool>> {};
+
+TEST_P(MutantScenario, FailsOnItsMutantWithTheExpectedInvariantAndPassesWithoutIt) {
+  auto [mutant, subprocess] = GetParam();
+  for (const Entry& e : manifest()) {
+    if (e.mutant != mutant) continue;
+    Scenario s = load(e.scenario);
+    auto good = target(subprocess, "");
+    RunResult clean = run_scenario(s, *good, {});
+    EXPECT_FALSE(clean.finding) << e.scenario << " fails on the correct target: " << clean.finding->detail;
+    auto bad = target(subprocess, mutant);
+    RunResult r = run_scenario(s, *bad, {});
+    ASSERT_TRUE(r.finding) << e.scenario << " misses " << mutant;
+    std::string got(invariant_name(r.finding->invariant));
+    EXPECT_NE(std::find(e.invariants.begin(), e.invariants.end(), got), e.invariants.end())
+        << mutant << " was reported as " << got << " at " << r.finding->where;
+    return;
+  }
+  FAIL() << "corpus/mutants.json has no entry for " << mutant;
+}
+
+std::vector<std::tuple<std::string, bool>> cases() {
+  std::vector<std::tuple<std::string, bool>> out;
+  for (const auto& m : records::all_mutants())
+    for (bool sub : {false, true}) out.emplace_back(std::string(m.name), sub);
+  return out;
+}
+
+INSTANTIATE_TEST_SUITE_P(Catalogue, MutantScenario, ::testing::ValuesIn(cases()), [](const auto& param_info) {
+  const auto& p = param_info.param;
+  std::string n = std::get<0>(p) + (std::get<1>(p) ? "_subprocess" : "_inprocess");
+  std::replace(n.begin(), n.end(), '-', '_');
+  return n;
+});
+
+TEST(Corpus, EveryRegressionScenarioLoadsAndHasADescription) {
+  auto files = scenario_files(kCorpus / "regressions");
+  EXPECT_GE(files.size(), 12u);
+  for (const auto& f : files) EXPECT_FALSE(load(f).description.empty()) << f;
+}
+
+}  // namespace
+}  // namespace savefuzz
