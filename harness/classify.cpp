@@ -79,6 +79,10 @@ void History::record(std::size_t step, const Request& r, const Response& actual,
 }
 
 void History::record_control(std::size_t step, StepKind kind, const Request* r, const Model& before) {
+  // A save that a crash_during may have applied: once the run goes on with it applied, its
+  // values stand as if acknowledged; a later loss of them is not the crash's doing.
+  if (kind == StepKind::crash_during && r && r->op == Op::save_observation)
+    record(step, *r, Response{std::nullopt, std::int64_t{0}}, before);
   std::string appointment;
   if (r && r->has(Key::appointment)) appointment = r->str(Key::appointment);
   if (r && r->has(Key::document))

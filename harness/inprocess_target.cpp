@@ -1,6 +1,11 @@
 // In-process target: restart closes and reopens the store; a crash abandons it unclosed.
 #include "harness/inprocess_target.h"
 
+#include <sqlite3.h>
+
+#include "harness/runner.h"
+#include "targets/records/fault_vfs.h"
+
 namespace savefuzz {
 namespace {
 
@@ -12,6 +17,8 @@ struct SimulatedCrash {};
 // the request; never sleeps, so a mutant's slow path costs nothing in-process.
 class InProcessTarget::CrashEnv : public records::Env {
  public:
+  bool faulty_storage = false;
+  const char* sqlite_vfs() const override { return faulty_storage ? records::FaultVfs::name() : nullptr; }
   int commits_left = -1;  // -1: never crash
   void after_commit() override {
     if (commits_left > 0 && --commits_left == 0) throw SimulatedCrash{};
@@ -22,6 +29,7 @@ class InProcessTarget::CrashEnv : public records::Env {
 InProcessTarget::InProcessTarget(InProcessOptions options) : options_(std::move(options)) {
   if (options_.data_root.empty()) options_.data_root = default_data_root();
   env_ = std::make_unique<CrashEnv>();
+  env_->faulty_storage = options_.io_fault_percent > 0;
 }
 
 InProcessTarget::~InProcessTarget() = default;
@@ -66,6 +74,17 @@ std::optional<TargetFault> InProcessTarget::start() {
 Reply InProcessTarget::call(const Json& request) {
   Json r = request;
   r["id"] = ++next_id_;
+  // Chosen by content, like crash points: a shrunk scenario keeps the faults it needs.
+  std::uint32_t roll = options_.io_fault_percent ? crash_point_for(options_.fault_seed ^ 0xfa17, request) : 0;
+  bool fault = options_.io_fault_percent && roll % 100 < options_.io_fault_percent;
+  if (fault) records::FaultVfs::fail_after(static_cast<int>((roll >> 8) % 4), (roll >> 16) % 2 ? SQLITE_FULL : SQLITE_IOERR_WRITE);
+  // Disarmed however the call ends: a simulated crash leaves by exception.
+  struct Disarm {
+    bool armed;
+    ~Disarm() {
+      if (armed) records::FaultVfs::disarm();
+    }
+  } disarm{fault};
   Json answer = service_->handle(r);
   if (answer.value("id", Json()) != next_id_)
     return TargetFault{TargetFault::Kind::wrong_id, "answer " + answer.dump() + " to request " + r.dump(), {}};

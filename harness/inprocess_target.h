@@ -12,6 +12,10 @@ namespace savefuzz {
 struct InProcessOptions {
   records::Mutant mutant = records::Mutant::none;
   std::filesystem::path data_root;  // empty: default_data_root()
+  // Percent of requests during which the storage fails (disk full or I/O error) after a few
+  // writes, chosen from `fault_seed` and the request's number: the same run fails the same way.
+  unsigned io_fault_percent = 0;
+  std::uint64_t fault_seed = 0;
 };
 
 class InProcessTarget : public Target {

@@ -51,7 +51,7 @@ int run_replay(ReplayOptions o, const std::string& program) {
       outcome.name = s.name;
       auto t0 = std::chrono::steady_clock::now();
       try {
-        auto target = make_target(o.target);
+        auto target = make_target(o.target, o.seed);
         RunResult r = run_scenario(s, *target, runner);
         outcome.finding = std::move(r.finding);
         outcome.requests = r.requests;

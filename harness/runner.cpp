@@ -49,7 +49,7 @@ class Run {
  private:
   RunResult done() {
     if (finding_) finding_->data_dir = target_.keep_data();
-    return {std::move(finding_), requests_};
+    return {std::move(finding_), requests_, coverage_};
   }
 
   void report_fault(const TargetFault& f, std::size_t step, const std::string& where, const Json& request) {
@@ -75,6 +75,9 @@ class Run {
       return false;
     }
     const Response& actual = std::get<Response>(decoded);
+    if (r) ++coverage_.ops[static_cast<std::size_t>(r->op)];
+    else ++coverage_.malformed;
+    ++coverage_.answers[actual.error ? static_cast<std::size_t>(*actual.error) + 1 : 0];
 
     bool mutating = r && spec(r->op).mutating;
     bool storage_refused = mutating && actual.error == ErrorCode::unavailable;
@@ -123,13 +126,14 @@ class Run {
     std::string where = "step " + std::to_string(n);
     const Request* r = step.call ? step.call->request() : nullptr;
     history_.record_control(n, step.kind, r, candidates_.front());
+    ++coverage_.controls[static_cast<std::size_t>(step.kind) - 1];
     std::optional<TargetFault> fault;
     switch (step.kind) {
       case StepKind::restart: fault = target_.restart(); break;
       case StepKind::crash: fault = target_.crash(); break;
       default: {
         if (r) widen(*r);
-        fault = target_.crash_during(step.call->wire, crash_point(options_.seed, n));
+        fault = target_.crash_during(step.call->wire, crash_point_for(options_.seed, step.call->wire));
         break;
       }
     }
@@ -207,10 +211,18 @@ class Run {
   std::vector<Model> candidates_;
   History history_;
   std::size_t requests_ = 0;
+  Coverage coverage_;
   std::optional<Finding> finding_;
 };
 
 }  // namespace
+
+void Coverage::add(const Coverage& o) {
+  for (std::size_t i = 0; i < ops.size(); ++i) ops[i] += o.ops[i];
+  for (std::size_t i = 0; i < answers.size(); ++i) answers[i] += o.answers[i];
+  for (std::size_t i = 0; i < controls.size(); ++i) controls[i] += o.controls[i];
+  malformed += o.malformed;
+}
 
 std::uint32_t crash_point(std::uint64_t seed, std::size_t step) {
   // splitmix64: consecutive steps get unrelated crash points.
@@ -218,6 +230,26 @@ std::uint32_t crash_point(std::uint64_t seed, std::size_t step) {
   z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
   z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
   return static_cast<std::uint32_t>(z ^ (z >> 31));
+}
+
+std::uint32_t crash_point_for(std::uint64_t seed, const Json& request) {
+  // FNV-1a over the op and the ids the request names: shrinking its texts, fields or optional
+  // keys keeps the crash where it was.
+  std::uint64_t h = 1469598103934665603ull;
+  auto mix = [&h](const std::string& s) {
+    for (unsigned char c : s) h = (h ^ c) * 1099511628211ull;
+    h = (h ^ 0xff) * 1099511628211ull;
+  };
+  if (request.is_object()) {
+    for (const auto& [k, v] : request.items()) {
+      auto key = key_from_name(k);
+      if ((k == "op" || (key && key_type(*key) == ValueType::id)) && v.is_string()) {
+        mix(k);
+        mix(v.get<std::string>());
+      }
+    }
+  }
+  return crash_point(seed, static_cast<std::size_t>(h));
 }
 
 RunResult run_scenario(const Scenario& scenario, Target& target, const RunnerOptions& options) {

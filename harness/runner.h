@@ -6,6 +6,7 @@
 #include <string>
 
 #include "harness/invariants.h"
+#include "harness/response.h"
 #include "harness/scenario.h"
 #include "harness/target.h"
 
@@ -28,15 +29,30 @@ struct RunnerOptions {
   std::uint64_t seed = 0;   // picks the crash points of crash_during steps
 };
 
+// What a run exercised: for campaign summaries ("every op and every error code seen?").
+struct Coverage {
+  std::array<std::uint64_t, kOpCount> ops{};              // requests sent, by op
+  std::array<std::uint64_t, kErrorCodeCount + 1> answers{};  // [0] ok, then by ErrorCode + 1
+  std::uint64_t malformed = 0;                             // requests the typed form cannot hold
+  std::array<std::uint64_t, 3> controls{};                 // restart, crash, crash_during
+
+  void add(const Coverage& o);
+};
+
 struct RunResult {
   std::optional<Finding> finding;
   std::size_t requests = 0;  // requests sent to the target, hellos excluded
+  Coverage coverage;
 };
 
 // Starts `target`, runs `scenario`, and performs the final sweep. The target is left running.
 RunResult run_scenario(const Scenario& scenario, Target& target, const RunnerOptions& options);
 
-// The crash point a crash_during at `step` uses under `seed` (stable: findings replay).
-std::uint32_t crash_point(std::uint64_t seed, std::size_t step);
+// A well-mixed 32-bit value from a seed and a number (splitmix64).
+std::uint32_t crash_point(std::uint64_t seed, std::size_t n);
+
+// Where a crash_during of `request` lands under `seed`. It depends on the request's content, not
+// its position, so shrinking away other steps does not move the crash.
+std::uint32_t crash_point_for(std::uint64_t seed, const Json& request);
 
 }  // namespace savefuzz

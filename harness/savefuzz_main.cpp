@@ -4,6 +4,7 @@
 #include <CLI/CLI.hpp>
 
 #include "harness/replay_command.h"
+#include "harness/run_command.h"
 #include "harness/target.h"
 
 namespace {
@@ -21,16 +22,19 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
   savefuzz::ReplayOptions replay;
   CLI::App* replay_cmd = savefuzz::add_replay_command(app, replay);
+  savefuzz::CampaignOptions run;
+  CLI::App* run_cmd = savefuzz::add_run_command(app, run);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
     return app.exit(e);
   } catch (const CLI::ParseError& e) {
-    std::cerr << "savefuzz: " << e.what() << "\nrun 'savefuzz --help' or 'savefuzz replay --help' for usage\n";
+    std::cerr << "savefuzz: " << e.what() << "\nrun 'savefuzz --help', 'savefuzz run --help' or 'savefuzz replay --help' for usage\n";
     return kExitUsage;
   }
   try {
     if (replay_cmd->parsed()) return savefuzz::run_replay(replay, argv[0]);
+    if (run_cmd->parsed()) return savefuzz::run_run(run, argv[0]);
   } catch (const savefuzz::SetupError& e) {
     std::cerr << "savefuzz: set-up error: " << e.what() << "\n";
     return kExitUsage;

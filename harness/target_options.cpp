@@ -49,6 +49,11 @@ void add_target_options(CLI::App& app, TargetOptions& o) {
            o.timeout = *d;
          },
          "deadline on every answer and on a clean exit (default 10s)");
+  app.add_option_function<unsigned>(
+         "--io-faults", [&o](unsigned p) { o.io_faults = p; },
+         "percent of requests during which the in-process target's storage fails (disk full, I/O error); "
+         "the seed decides which (default: 2 for run, 0 for replay)")
+      ->check(CLI::Range(0u, 100u));
 }
 
 void validate(TargetOptions& o) {
@@ -56,6 +61,8 @@ void validate(TargetOptions& o) {
   if (o.builtin.empty() && o.command.empty()) throw SetupError("name a target: --target records or --target-cmd 'PROGRAM ARGS'");
   if (!o.builtin.empty() && o.builtin != "records")
     throw SetupError("unknown --target '" + o.builtin + "' (the built-in target is 'records')");
+  if (o.io_faults && *o.io_faults > 0 && !o.command.empty())
+    throw SetupError("--io-faults works on the in-process target only (--target records)");
   if (!o.mutant.empty() && !records::mutant_from_name(o.mutant))
     throw SetupError("unknown mutant '" + o.mutant + "' (records-server --list-mutants lists them)");
   if (!o.command.empty()) {
@@ -69,7 +76,7 @@ void validate(TargetOptions& o) {
     throw SetupError("--data-root '" + o.data_root.string() + "' is not a directory");
 }
 
-std::unique_ptr<Target> make_target(const TargetOptions& o) {
+std::unique_ptr<Target> make_target(const TargetOptions& o, std::uint64_t seed) {
   if (!o.command.empty()) {
     ProcessOptions p;
     p.argv = split_command(o.command);
@@ -84,6 +91,8 @@ std::unique_ptr<Target> make_target(const TargetOptions& o) {
   InProcessOptions in;
   in.mutant = *records::mutant_from_name(o.mutant);
   in.data_root = o.data_root;
+  in.io_fault_percent = o.io_faults.value_or(0);
+  in.fault_seed = seed;
   return std::make_unique<InProcessTarget>(in);
 }
 
@@ -91,6 +100,7 @@ std::string target_flags(const TargetOptions& o) {
   std::string f = o.command.empty() ? "--target " + o.builtin : "--target-cmd " + quote_arg(o.command);
   if (!o.mutant.empty()) f += " --mutant " + o.mutant;
   if (o.timeout != std::chrono::milliseconds(10'000)) f += " --timeout " + std::to_string(o.timeout.count()) + "ms";
+  if (o.io_faults.value_or(0) > 0) f += " --io-faults " + std::to_string(*o.io_faults);
   return f;
 }
 

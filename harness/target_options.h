@@ -18,6 +18,7 @@ struct TargetOptions {
   std::string mutant;                        // --mutant: a bug of the reference target
   std::filesystem::path data_root;           // --data-root: where data directories go
   std::chrono::milliseconds timeout{10'000};  // --timeout: deadline on each answer
+  std::optional<unsigned> io_faults;          // --io-faults: percent of requests with failing storage (in-process)
 };
 
 // Declares --target, --target-cmd, --mutant, --data-root, --timeout on `app`.
@@ -27,7 +28,8 @@ void add_target_options(CLI::App& app, TargetOptions& options);
 void validate(TargetOptions& options);
 
 // A fresh target as the options describe (one per scenario: each gets its own data directory).
-std::unique_ptr<Target> make_target(const TargetOptions& options);
+// `seed` chooses where injected storage faults land, like the crash points.
+std::unique_ptr<Target> make_target(const TargetOptions& options, std::uint64_t seed);
 
 // The flags that select this target again, for reproduce lines: "--target records --mutant x".
 std::string target_flags(const TargetOptions& options);

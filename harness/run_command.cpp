@@ -1,0 +1,53 @@
+// savefuzz run: flags, Ctrl-C, summary.
+#include "harness/run_command.h"
+
+#include <csignal>
+#include <iostream>
+
+namespace savefuzz {
+namespace {
+
+std::atomic<bool> g_stop{false};
+
+extern "C" void on_interrupt(int) { g_stop = true; }
+
+}  // namespace
+
+CLI::App* add_run_command(CLI::App& app, CampaignOptions& o) {
+  CLI::App* cmd = app.add_subcommand("run", "generate scenarios (RapidCheck), run them, shrink and save what fails");
+  add_target_options(*cmd, o.target);
+  cmd->add_option_function<std::string>(
+      "--time",
+      [&o](const std::string& v) {
+        auto d = parse_duration(v);
+        if (!d || d->count() <= 0) throw CLI::ValidationError("--time", "expects a duration such as 60s, 10m or 2h");
+        o.time = *d;
+      },
+      "stop after this long (default 60s unless --cases is given)");
+  cmd->add_option_function<std::uint64_t>("--cases", [&o](std::uint64_t n) { o.cases = n; },
+                                          "stop after this many generated scenarios");
+  cmd->add_option("--seed", o.seed, "the same seed and options give the same cases (default 1)");
+  cmd->add_option("--max-steps", o.max_steps, "longest generated scenario, set-up included (default 40)")
+      ->check(CLI::Range(1, 100000));
+  cmd->add_option("--findings", o.findings_dir, "folder for finding scenario files (default findings/)");
+  cmd->add_flag("--keep-going", o.keep_going, "go on after a finding until --time or --cases run out");
+  cmd->add_flag("!--no-shrink", o.shrink, "save findings as found, without shrinking");
+  cmd->add_flag("!--no-controls", o.controls, "generate no restart, crash or crash_during steps");
+  cmd->add_flag("!--no-progress", o.progress, "no progress line");
+  return cmd;
+}
+
+int run_run(CampaignOptions o, const std::string& program) {
+  validate(o.target);
+  if (!o.time && !o.cases) o.time = std::chrono::seconds(60);
+  // In-process campaigns exercise `unavailable` unless told otherwise.
+  if (!o.target.io_faults && o.target.command.empty()) o.target.io_faults = 2;
+  std::signal(SIGINT, on_interrupt);
+  std::signal(SIGTERM, on_interrupt);
+  CampaignResult r = run_campaign(o, program, std::cout, g_stop);
+  print_campaign_summary(std::cout, o, r);
+  std::signal(SIGINT, SIG_DFL);
+  return r.findings.empty() ? 0 : 1;
+}
+
+}  // namespace savefuzz

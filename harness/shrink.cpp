@@ -1,0 +1,160 @@
+// Delta debugging over steps, then value simplification, each candidate re-run against a fresh
+// target and kept only when it fails with the same signature.
+#include "harness/shrink.h"
+
+namespace savefuzz {
+namespace {
+
+class Shrinker {
+ public:
+  Shrinker(const Signature& sig, const std::function<std::optional<Signature>(const Scenario&)>& fails,
+           const ShrinkOptions& options)
+      : sig_(sig), fails_(fails), options_(options) {}
+
+  bool out_of_budget() const {
+    return runs_ >= options_.max_runs || std::chrono::steady_clock::now() >= options_.deadline ||
+           (options_.stop && options_.stop());
+  }
+
+  // Keeps `candidate` when it still fails the same way.
+  bool accept(Scenario& best, Scenario candidate) {
+    if (out_of_budget()) return false;
+    // An edit that changed nothing is no progress (and would loop forever).
+    if (scenario_to_json(candidate) == scenario_to_json(best)) return false;
+    ++runs_;
+    auto got = fails_(candidate);
+    if (!got || !(*got == sig_)) return false;
+    best = std::move(candidate);
+    return true;
+  }
+
+  bool remove_steps(Scenario& s) {
+    bool changed = false;
+    for (std::size_t chunk = std::max<std::size_t>(1, s.steps.size() / 2); chunk >= 1; chunk /= 2) {
+      // From the end: later steps depend on earlier ones, so they go first.
+      for (std::size_t end = s.steps.size(); end >= chunk && !out_of_budget();) {
+        Scenario c = s;
+        c.steps.erase(c.steps.begin() + static_cast<long>(end - chunk), c.steps.begin() + static_cast<long>(end));
+        if (accept(s, std::move(c))) {
+          changed = true;
+          end = std::min(end - chunk, s.steps.size());
+        } else {
+          end -= 1;
+        }
+        if (end < chunk) break;
+      }
+      if (chunk == 1) break;
+    }
+    return changed;
+  }
+
+  // Shortest prefix length of `text` (binary search) that still fails; UTF-8 boundaries kept.
+  bool shorten_text(Scenario& s, std::size_t step, const std::function<std::string*(Scenario&)>& slot) {
+    std::string original = *slot(s);
+    if (original.empty()) return false;
+    auto with = [&](std::size_t len) {
+      Scenario c = s;
+      std::string t = original.substr(0, len);
+      while (!t.empty() && (static_cast<unsigned char>(original[t.size()]) & 0xC0) == 0x80 && t.size() < original.size())
+        t.pop_back();
+      *slot(c) = t;
+      c.steps[step].call = Call::of(c.steps[step].call->wire);
+      return c;
+    };
+    if (accept(s, with(0))) return true;
+    std::size_t lo = 0, hi = original.size();  // lo passes, hi fails
+    bool changed = false;
+    while (hi - lo > 1 && !out_of_budget()) {
+      std::size_t mid = lo + (hi - lo) / 2;
+      if (accept(s, with(mid))) {
+        hi = mid;
+        changed = true;
+      } else {
+        lo = mid;
+      }
+    }
+    return changed;
+  }
+
+  bool simplify(Scenario& s) {
+    bool changed = false;
+    for (std::size_t i = 0; i < s.steps.size() && !out_of_budget(); ++i) {
+      if (s.steps[i].expect) {
+        Scenario c = s;
+        c.steps[i].expect.reset();
+        changed |= accept(s, std::move(c));
+      }
+      if (s.steps[i].kind == StepKind::crash_during) {
+        Scenario c = s;
+        c.steps[i] = Step::request(*c.steps[i].call);
+        changed |= accept(s, std::move(c));
+      }
+      if (!s.steps[i].call) continue;
+      // Drop keys one at a time (optional keys, observation fields).
+      Json wire = s.steps[i].call->wire;
+      for (const auto& [key, value] : wire.items()) {
+        if (key == "op") continue;
+        if (key == "fields" && value.is_object() && value.size() > 1) {
+          for (const auto& [field, text] : value.items()) {
+            Scenario c = s;
+            c.steps[i].call->wire["fields"].erase(field);
+            c.steps[i].call = Call::of(c.steps[i].call->wire);
+            changed |= accept(s, std::move(c));
+          }
+        }
+        const Request* r = s.steps[i].call->request();
+        bool optional = r && (key == "base_version" || key == "from" || key == "to" ||
+                              ((key == "start" || key == "status") && r->op == Op::update_appointment));
+        if (optional) {
+          Scenario c = s;
+          c.steps[i].call->wire.erase(key);
+          c.steps[i].call = Call::of(c.steps[i].call->wire);
+          changed |= accept(s, std::move(c));
+        }
+      }
+      // Shorten every text of the request.
+      Json now = s.steps[i].call->wire;
+      for (const auto& [key, value] : now.items()) {
+        if (value.is_string() && key != "op" && value.get<std::string>().size() > 1 && !is_id_key(key)) {
+          changed |= shorten_text(s, i, [i, k = key](Scenario& sc) { return sc.steps[i].call->wire[k].get_ptr<std::string*>(); });
+        }
+        if (key == "fields" && value.is_object()) {
+          for (const auto& [field, text] : value.items())
+            if (text.is_string() && text.get<std::string>().size() > 1)
+              changed |= shorten_text(s, i, [i, f = field](Scenario& sc) {
+                return sc.steps[i].call->wire["fields"][f].get_ptr<std::string*>();
+              });
+        }
+      }
+    }
+    return changed;
+  }
+
+  std::size_t runs() const { return runs_; }
+
+ private:
+  static bool is_id_key(const std::string& key) {
+    auto k = key_from_name(key);
+    return !k || key_type(*k) != ValueType::text;
+  }
+
+  Signature sig_;
+  const std::function<std::optional<Signature>(const Scenario&)>& fails_;
+  ShrinkOptions options_;
+  std::size_t runs_ = 0;
+};
+
+}  // namespace
+
+ShrinkResult shrink(const Scenario& failing, const Signature& signature,
+                    const std::function<std::optional<Signature>(const Scenario&)>& fails, const ShrinkOptions& options) {
+  Shrinker sh(signature, fails, options);
+  Scenario best = failing;
+  for (bool changed = true; changed && !sh.out_of_budget();) {
+    changed = sh.remove_steps(best);
+    changed |= sh.simplify(best);
+  }
+  return {std::move(best), sh.runs()};
+}
+
+}  // namespace savefuzz
