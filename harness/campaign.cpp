@@ -83,8 +83,14 @@ CampaignResult run_campaign(const CampaignOptions& o, const std::string& program
     if (stop || (o.cases && index >= *o.cases) || (deadline && Clock::now() >= *deadline)) break;
     Scenario s = generate_scenario(gen, o.seed, index);
     RunnerOptions runner{true, case_seed(o.seed, index)};
-    auto target = make_target(o.target, runner.seed);
-    RunResult r = run_scenario(s, *target, runner);
+    RunResult r;
+    try {
+      auto target = make_target(o.target, runner.seed);
+      r = run_scenario(s, *target, runner);
+    } catch (const std::exception& e) {
+      // A broken harness is no finding; the findings saved so far stay, and the case is named.
+      throw SetupError("case " + std::to_string(index) + " (seed " + std::to_string(o.seed) + "): " + e.what());
+    }
     if (stop) {
       result.interrupted = true;
       break;  // the case was cut short by Ctrl-C: its outcome means nothing

@@ -23,6 +23,13 @@ const std::vector<std::string> kMedical{
     "Auscultation : murmure vésiculaire symétrique, pas de crépitants.",
     "Conclusion : angine érythémato-pultacée ; TDR positif → amoxicilline 1 g × 2/j pendant 6 j."};
 
+// The longest prefix of `s` within `bytes` that ends on a character boundary.
+std::string cut_utf8(const std::string& s, std::size_t bytes) {
+  if (s.size() <= bytes) return s;
+  while (bytes > 0 && (static_cast<unsigned char>(s[bytes]) & 0xC0) == 0x80) --bytes;
+  return s.substr(0, bytes);
+}
+
 std::string repeat_to(const std::string& unit, std::size_t bytes) {
   std::string s;
   while (s.size() + unit.size() <= bytes) s += unit;
@@ -30,26 +37,34 @@ std::string repeat_to(const std::string& unit, std::size_t bytes) {
   return s;
 }
 
+// A choice in [lo, hi) with the same odds at every size (RapidCheck's inRange narrows its range
+// at small sizes, which would make every "chance" certain in a property's first cases).
 template <class T>
-T pick(const std::vector<T>& v) {
-  return v[static_cast<std::size_t>(*gen::inRange<std::size_t>(0, v.size()))];
+T roll(T lo, T hi) {
+  return *gen::resize(rc::kNominalSize, gen::inRange<T>(lo, hi));
 }
 
-bool chance(int percent) { return *gen::inRange(0, 100) < percent; }
+template <class T>
+T pick(const std::vector<T>& v) {
+  return v[roll<std::size_t>(0, v.size())];
+}
+
+bool chance(int percent) { return roll(0, 100) < percent; }
 
 // Builds each step's request from the model of the state so far.
 class Builder {
  public:
   explicit Builder(const GenOptions& o) : options_(o), model_(o.limits) {}
+  explicit Builder(const Model& m) : model_(m) { options_.limits = m.limits(); }
 
   Model& model() { return model_; }
 
   std::string id_of(Kind kind, const std::vector<std::string>& pool) {
     auto existing = model_.ids_of(kind);
-    int roll = *gen::inRange(0, 100);
-    if (roll < 80 && !existing.empty()) return pick(existing);
-    if (roll < 92) return pick(pool);
-    if (roll < 97) return pick(all_ids());
+    int dice = roll(0, 100);
+    if (dice < 80 && !existing.empty()) return pick(existing);
+    if (dice < 92) return pick(pool);
+    if (dice < 97) return pick(all_ids());
     return pick(kBadIds);
   }
 
@@ -77,7 +92,7 @@ class Builder {
 
   std::string start() {
     if (chance(5)) return pick(std::vector<std::string>{"2023-02-29T10:00", "2024-01-01T24:00", "2024-1-1T10:00", ""});
-    int day = *gen::inRange(1, 4), hour = *gen::inRange(8, 11);
+    int day = roll(1, 4), hour = roll(8, 11);
     return "2024-03-0" + std::to_string(day) + "T" + (hour < 10 ? "0" : "") + std::to_string(hour) + ":00";
   }
 
@@ -112,7 +127,7 @@ class Builder {
       case Op::update_appointment: {
         std::string a = id_of(Kind::appointment, kAppointments);
         r.set(Key::as, principal_for(model_.practice_of(a))).set(Key::appointment, a);
-        int which = *gen::inRange(0, 100);
+        int which = roll(0, 100);
         if (which < 45 || which >= 95) r.set(Key::start, start());
         if (which >= 40 && which < 95) r.set(Key::status, pick(std::vector<std::string>{"booked", "done", "cancelled", "closed"}));
         break;
@@ -122,15 +137,15 @@ class Builder {
         r.set(Key::as, principal_for(model_.practice_of(a))).set(Key::appointment, a);
         Fields f;
         if (!chance(3)) {
-          auto n = *gen::inRange(1, 5);
-          for (int i = 0; i < n; ++i) f[static_cast<std::size_t>(*gen::inRange(0, 4))] = text(Limit::field);
+          auto n = roll(1, 5);
+          for (int i = 0; i < n; ++i) f[static_cast<std::size_t>(roll(0, 4))] = text(Limit::field);
         }
         r.set(Key::fields, f);
         if (chance(45)) {
           auto obs = model_.observation(a);
           std::int64_t current = obs ? obs->version : 0;
-          int roll = *gen::inRange(0, 100);
-          r.set(Key::base_version, roll < 60 ? current : roll < 90 ? current - 1 : std::int64_t{*gen::inRange(-2, 50)});
+          int dice = roll(0, 100);
+          r.set(Key::base_version, dice < 60 ? current : dice < 90 ? current - 1 : std::int64_t{roll(-2, 50)});
         }
         break;
       }
@@ -160,9 +175,9 @@ class Builder {
         break;
       }
       case Op::list_appointments: {
-        int roll = *gen::inRange(0, 100);
+        int dice = roll(0, 100);
         auto clients = model_.ids_of(Kind::api_client);
-        r.set(Key::as, roll < 40 && !clients.empty() ? pick(clients) : principal_for(std::nullopt));
+        r.set(Key::as, dice < 40 && !clients.empty() ? pick(clients) : principal_for(std::nullopt));
         if (chance(30)) r.set(Key::from, start());
         if (chance(30)) r.set(Key::to, start());
         break;
@@ -173,21 +188,21 @@ class Builder {
 
   // The appointment's patient, a practitioner, or anyone.
   std::string recipient_for(const std::string& document) {
-    int roll = *gen::inRange(0, 100);
-    if (roll < 40) {
+    int dice = roll(0, 100);
+    if (dice < 40) {
       if (auto a = model_.appointment_of_document(document)) {
         for (const auto& p : model_.ids_of(Kind::patient))
           if (model_.practice_of(p) == model_.practice_of(*a)) return p;  // often the right patient
       }
     }
-    if (roll < 85) return id_of(Kind::practitioner, kPractitioners);
+    if (dice < 85) return id_of(Kind::practitioner, kPractitioners);
     return pick(all_ids());
   }
 
   // The same request with a defect the typed form cannot hold.
   Call malformed(const Request& r) {
     Json j = encode_request(r);
-    switch (*gen::inRange(0, 4)) {
+    switch (roll(0, 4)) {
       case 0: j["unexpected"] = true; break;
       case 1: j[j.begin().key() == "op" && j.size() > 1 ? std::next(j.begin()).key() : "op"] = 42; break;
       case 2: j[j.size() > 1 ? std::next(j.begin()).key() : "op"] = nullptr; break;
@@ -219,7 +234,7 @@ class Builder {
 
 rc::Gen<std::string> text_gen(std::size_t limit) {
   return gen::exec([limit]() -> std::string {
-    switch (*gen::inRange(0, 20)) {
+    switch (roll(0, 20)) {
       case 0: return "";
       case 1: return repeat_to("a", limit);
       case 2: return repeat_to("a", limit + 1);
@@ -227,7 +242,7 @@ rc::Gen<std::string> text_gen(std::size_t limit) {
       case 4: return repeat_to("\xF0\x9F\x98\xB7", limit - 2) + "é";  // ends with a 2-byte char at the limit
       case 5: return repeat_to("é", limit) + "é";                     // one character over
       case 6: return repeat_to("é", std::min<std::size_t>(limit, 4097));  // straddles 4 KiB mid-character
-      case 7: return repeat_to("observation ", std::min<std::size_t>(limit, 4096 + *gen::inRange<std::size_t>(1, 200)));
+      case 7: return repeat_to("observation ", std::min<std::size_t>(limit, 4096 + roll<std::size_t>(1, 200)));
       case 8: return "e\u0301 n\u0303 \U0001F468\u200D\u2695\uFE0F";  // combining marks, ZWJ sequence
       case 9: return "ligne 1\r\nligne 2\nligne 3\r";
       case 10: return "\"guillemets\" et \\antislash\\ et \t tab";
@@ -235,7 +250,7 @@ rc::Gen<std::string> text_gen(std::size_t limit) {
       case 12: {
         std::string s;
         while (s.size() < std::min<std::size_t>(limit, 2000)) s += pick(kMedical) + " ";
-        return s.substr(0, std::min(s.size(), limit));
+        return cut_utf8(s, limit);
       }
       default: return pick(kMedical);
     }
@@ -257,8 +272,8 @@ rc::Gen<Scenario> scenario_gen(const GenOptions& options) {
 
     Scenario s{"generated", "", {}};
     // Set-up preamble: a world to act in.
-    int practices = *gen::inRange(1, 3), practitioners = *gen::inRange(1, 4), patients = *gen::inRange(1, 4),
-        clients = *gen::inRange(0, 3), appointments = *gen::inRange(0, 4), documents = *gen::inRange(0, 3);
+    int practices = roll(1, 3), practitioners = roll(1, 4), patients = roll(1, 4),
+        clients = roll(0, 3), appointments = roll(0, 4), documents = roll(0, 3);
     for (int i = 0; i < practices; ++i) s.steps.push_back(b.step(Op::create_practice));
     for (int i = 0; i < practitioners; ++i) s.steps.push_back(b.step(Op::create_practitioner));
     for (int i = 0; i < patients; ++i) s.steps.push_back(b.step(Op::create_patient));
@@ -267,7 +282,7 @@ rc::Gen<Scenario> scenario_gen(const GenOptions& options) {
     for (int i = 0; i < documents; ++i) s.steps.push_back(b.step(Op::attach_document));
 
     std::size_t room = options.max_steps > s.steps.size() ? options.max_steps - s.steps.size() : 0;
-    std::size_t body = *gen::inRange<std::size_t>(0, room + 1);
+    std::size_t body = *gen::inRange<std::size_t>(0, room + 1);  // grows with size: small cases first
     for (std::size_t i = 0; i < body; ++i) {
       if (!controls.empty() && chance(8)) {
         StepKind k = pick(controls);
@@ -286,6 +301,8 @@ rc::Gen<Scenario> scenario_gen(const GenOptions& options) {
     return s;
   });
 }
+
+Request draw_request(const Model& model, Op op) { return Builder(model).request(op); }
 
 Scenario generate_scenario(const GenOptions& options, std::uint64_t seed, std::uint64_t case_index) {
   // One independent random stream per case: any case can be generated again on its own.

@@ -27,6 +27,10 @@ rc::Gen<Scenario> scenario_gen(const GenOptions& options);
 // backslashes, U+0000, long French medical text.
 rc::Gen<std::string> text_gen(std::size_t limit);
 
+// One request of `op` with arguments drawn from `model`: mostly valid and authorized, sometimes
+// not. Call it inside a RapidCheck generator or property (it draws with operator*).
+Request draw_request(const Model& model, Op op);
+
 // Deterministic generation outside a property: the same seed, case and options give the same
 // scenario.
 Scenario generate_scenario(const GenOptions& options, std::uint64_t seed, std::uint64_t case_index);

@@ -92,7 +92,14 @@ std::optional<TargetFault> ProcessTarget::start() {
 bool ProcessTarget::send(Json request, std::int64_t& id) {
   id = ++next_id_;
   request["id"] = id;
-  return process_->write(request.dump() + "\n", Clock::now() + options_.timeout);
+  std::string line;
+  try {
+    line = request.dump();
+  } catch (const Json::exception& e) {
+    // Only a harness bug makes a request that JSON cannot carry (texts are UTF-8 by construction).
+    throw SetupError(std::string("cannot encode request ") + std::to_string(id) + ": " + e.what());
+  }
+  return process_->write(line + "\n", Clock::now() + options_.timeout);
 }
 
 Reply ProcessTarget::receive(std::int64_t id) {

@@ -38,6 +38,10 @@ int main(int argc, char** argv) {
   } catch (const savefuzz::SetupError& e) {
     std::cerr << "savefuzz: set-up error: " << e.what() << "\n";
     return kExitUsage;
+  } catch (const std::exception& e) {
+    // A bug of the harness itself: say so, never as a finding about the target.
+    std::cerr << "savefuzz: internal error: " << e.what() << "\n";
+    return kExitUsage;
   }
   return kExitUsage;
 }
