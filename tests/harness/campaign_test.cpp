@@ -29,7 +29,9 @@ TEST(Generator, ScenariosRespectMaxStepsAndCarryOnlyValidUtf8) {
     Scenario s = generate_scenario(o, 1, i);
     EXPECT_LE(s.steps.size(), 25u + 12u) << "preamble plus at most max_steps";
     for (const auto& step : s.steps) {
-      if (step.call) EXPECT_NO_THROW((void)step.call->wire.dump()) << "case " << i;
+      if (step.call) {
+        EXPECT_NO_THROW((void)step.call->wire.dump()) << "case " << i;
+      }
     }
   }
 }
