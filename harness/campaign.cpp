@@ -18,10 +18,7 @@ using Clock = std::chrono::steady_clock;
 
 double since(Clock::time_point t0) { return std::chrono::duration<double>(Clock::now() - t0).count(); }
 
-Signature signature_of(const Finding& f) {
-  std::string kind = f.request.is_object() ? f.request.value("op", f.request.value("control", std::string("?"))) : "?";
-  return {f.invariant, kind};
-}
+Signature signature_of(const Finding& f) { return {f.invariant, step_kind_of(f.request)}; }
 
 // Keeps the live line (on a terminal) or a periodic plain line (in logs) up to date.
 class Progress {

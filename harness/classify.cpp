@@ -60,6 +60,7 @@ void History::record(std::size_t step, const Request& r, const Response& actual,
         bool shared = before.has_shared_document(a);
         for (std::size_t i = 0; i < 4; ++i)
           if (r.fields()[i]) acks_[a][i] = {step, shared};
+        saves_[a].push_back(step);
       } else {
         rejected_.push_back({a, r.fields(), actual.error == ErrorCode::conflict});
       }
@@ -107,6 +108,10 @@ Invariant History::explain_field(const std::string& appointment, std::size_t fie
   if (since(ack.step, Event::crash_during, appointment)) return Invariant::all_or_nothing;
   if (since(ack.step, Event::crash, appointment)) return Invariant::ack_durable;
   if (since(ack.step, Event::update, appointment)) return Invariant::appointment_update_preserves_observation;
+  // A later save that did not name this field took it away: the acknowledged value is lost,
+  // whatever was shared.
+  if (auto it = saves_.find(appointment); it != saves_.end() && !it->second.empty() && it->second.back() > ack.step)
+    return Invariant::ack_durable;
   if (ack.while_shared || since(ack.step, Event::share, appointment)) return Invariant::share_preserves_observation;
   return Invariant::ack_durable;
 }

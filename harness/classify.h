@@ -39,6 +39,7 @@ class History {
   bool since(std::size_t step, Event type, const std::string& appointment) const;
 
   std::map<std::string, std::array<Ack, 4>> acks_;
+  std::map<std::string, std::vector<std::size_t>> saves_;  // steps of acknowledged saves, by appointment
   std::vector<Rejected> rejected_;
   std::vector<std::pair<std::size_t, std::pair<Event, std::string>>> events_;  // step, (event, appointment)
 };

@@ -2,8 +2,24 @@
 // target and kept only when it fails with the same signature.
 #include "harness/shrink.h"
 
+#include <set>
+
 namespace savefuzz {
 namespace {
+
+// After removing an acknowledged save, later saves of the same appointment that name a
+// base_version expect one version less: keep them pointing where they pointed.
+void renumber_after_removed_save(Scenario& s, std::size_t removed_at, const Json& removed) {
+  if (removed.value("op", "") != "save_observation" || !removed.contains("appointment")) return;
+  for (std::size_t i = removed_at; i < s.steps.size(); ++i) {
+    auto& call = s.steps[i].call;
+    if (!call || call->wire.value("op", "") != "save_observation") continue;
+    if (call->wire.value("appointment", Json()) != removed["appointment"]) continue;
+    if (!call->wire.contains("base_version") || !call->wire["base_version"].is_number_integer()) continue;
+    call->wire["base_version"] = call->wire["base_version"].get<std::int64_t>() - 1;
+    call = Call::of(call->wire);
+  }
+}
 
 class Shrinker {
  public:
@@ -35,7 +51,12 @@ class Shrinker {
       for (std::size_t end = s.steps.size(); end >= chunk && !out_of_budget();) {
         Scenario c = s;
         c.steps.erase(c.steps.begin() + static_cast<long>(end - chunk), c.steps.begin() + static_cast<long>(end));
-        if (accept(s, std::move(c))) {
+        bool ok = accept(s, c);
+        if (!ok && chunk == 1 && s.steps[end - 1].kind == StepKind::request) {
+          renumber_after_removed_save(c, end - 1, s.steps[end - 1].call->wire);
+          ok = accept(s, std::move(c));
+        }
+        if (ok) {
           changed = true;
           end = std::min(end - chunk, s.steps.size());
         } else {
@@ -130,9 +151,42 @@ class Shrinker {
     return changed;
   }
 
+  // Merges one entity into another: every use of id `from` becomes `to` (an earlier id). Fewer
+  // distinct entities let the next removal pass drop the steps that made the extra one.
+  bool merge_ids(Scenario& s) {
+    std::set<std::string> ids;
+    auto collect = [&](const Json& w) {
+      for (const auto& [k, v] : w.items())
+        if (names_entity(k) && v.is_string()) ids.insert(v.get<std::string>());
+    };
+    for (const auto& st : s.steps)
+      if (st.call) collect(st.call->wire);
+    bool changed = false;
+    for (auto from = ids.rbegin(); from != ids.rend() && !out_of_budget(); ++from) {
+      for (auto to = ids.begin(); to != ids.end() && *to < *from; ++to) {
+        Scenario c = s;
+        for (auto& st : c.steps) {
+          if (!st.call) continue;
+          for (auto& [k, v] : st.call->wire.items())
+            if (names_entity(k) && v == *from) v = *to;
+          st.call = Call::of(st.call->wire);
+        }
+        if (accept(s, std::move(c))) {
+          changed = true;
+          break;
+        }
+      }
+    }
+    return changed;
+  }
+
   std::size_t runs() const { return runs_; }
 
  private:
+  static bool names_entity(const std::string& key) {
+    auto k = key_from_name(key);
+    return k && key_type(*k) == ValueType::id;
+  }
   static bool is_id_key(const std::string& key) {
     auto k = key_from_name(key);
     return !k || key_type(*k) != ValueType::text;
@@ -146,12 +200,21 @@ class Shrinker {
 
 }  // namespace
 
+std::string step_kind_of(const Json& step) {
+  if (!step.is_object() || step.contains("control")) return "control";
+  auto op = op_from_name(step.value("op", ""));
+  if (!op || std::holds_alternative<Malformed>(decode_request(step))) return "malformed";
+  return spec(*op).mutating ? "write" : "read";
+}
+
 ShrinkResult shrink(const Scenario& failing, const Signature& signature,
                     const std::function<std::optional<Signature>(const Scenario&)>& fails, const ShrinkOptions& options) {
   Shrinker sh(signature, fails, options);
   Scenario best = failing;
   for (bool changed = true; changed && !sh.out_of_budget();) {
     changed = sh.remove_steps(best);
+    changed |= sh.merge_ids(best);
+    changed |= sh.remove_steps(best);
     changed |= sh.simplify(best);
   }
   return {std::move(best), sh.runs()};

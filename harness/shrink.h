@@ -15,9 +15,13 @@ namespace savefuzz {
 // (shrinking must not swap one bug for another).
 struct Signature {
   Invariant invariant;
-  std::string step_kind;  // the op of the diverging request, or the control step
+  std::string step_kind;  // "read", "write", "control" or "malformed": see step_kind_of
   bool operator==(const Signature&) const = default;
 };
+
+// The kind of a diverging step. Coarser than the op on purpose: removing a document may move the
+// first divergence of a lost write from read_document to read_observation, still the same bug.
+std::string step_kind_of(const Json& step);
 
 struct ShrinkOptions {
   std::size_t max_runs = 5000;

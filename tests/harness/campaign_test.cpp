@@ -57,7 +57,7 @@ Step create(const std::string& id) { return Step::request(Call::of(Json{{"op", "
 TEST(Shrinker, KeepsOnlyTheStepsTheFailureNeeds) {
   Scenario s{"s", "", {}};
   for (int i = 0; i < 30; ++i) s.steps.push_back(create("P" + std::to_string(i)));
-  Signature sig{Invariant::ack_durable, "create_practice"};
+  Signature sig{Invariant::ack_durable, "write"};
   // "Fails" when P3 and P17 are both there, in that order.
   auto fails = [&](const Scenario& c) -> std::optional<Signature> {
     bool seen3 = false;
@@ -76,11 +76,11 @@ TEST(Shrinker, KeepsOnlyTheStepsTheFailureNeeds) {
 
 TEST(Shrinker, NeverSwapsOneFailureForAnother) {
   Scenario s{"s", "", {create("P1"), create("P2")}};
-  Signature wanted{Invariant::tenant_isolation, "create_practice"};
+  Signature wanted{Invariant::tenant_isolation, "write"};
   // Removing P2 would still fail, but with another invariant: that is not the same bug.
   auto fails = [&](const Scenario& c) -> std::optional<Signature> {
     if (c.steps.size() == 2) return wanted;
-    return Signature{Invariant::explicit_errors, "create_practice"};
+    return Signature{Invariant::explicit_errors, "write"};
   };
   EXPECT_EQ(shrink(s, wanted, fails, {}).scenario.steps.size(), 2u);
 }
@@ -91,7 +91,7 @@ TEST(Shrinker, ShortensTextsToTheShortestThatStillFailsOnACharacterBoundary) {
   for (int i = 0; i < 3000; ++i) text += "é";  // 6000 bytes
   s.steps.push_back(Step::request(Call::of(
       Json{{"op", "save_observation"}, {"as", "D1"}, {"appointment", "A1"}, {"fields", {{"motif", text}, {"examen", "x"}}}})));
-  Signature sig{Invariant::exact_round_trip, "save_observation"};
+  Signature sig{Invariant::exact_round_trip, "write"};
   auto fails = [&](const Scenario& c) -> std::optional<Signature> {
     if (c.steps.empty()) return std::nullopt;  // the shrinker tries the empty scenario too
     const Json& f = c.steps[0].call->wire["fields"];
