@@ -16,14 +16,7 @@ extern "C" void on_interrupt(int) { g_stop = true; }
 CLI::App* add_run_command(CLI::App& app, CampaignOptions& o) {
   CLI::App* cmd = app.add_subcommand("run", "generate scenarios (RapidCheck), run them, shrink and save what fails");
   add_target_options(*cmd, o.target);
-  cmd->add_option_function<std::string>(
-      "--time",
-      [&o](const std::string& v) {
-        auto d = parse_duration(v);
-        if (!d || d->count() <= 0) throw CLI::ValidationError("--time", "expects a duration such as 60s, 10m or 2h");
-        o.time = *d;
-      },
-      "stop after this long (default 60s unless --cases is given)");
+  add_duration_option(*cmd, "--time", o.time, "stop after this long (default 60s unless --cases is given)");
   cmd->add_option_function<std::uint64_t>("--cases", [&o](std::uint64_t n) { o.cases = n; },
                                           "stop after this many generated scenarios");
   cmd->add_option("--seed", o.seed, "the same seed and options give the same cases (default 1)");

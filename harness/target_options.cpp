@@ -33,6 +33,18 @@ std::optional<std::chrono::milliseconds> parse_duration(const std::string& text)
   return std::nullopt;
 }
 
+void add_duration_option(CLI::App& app, const std::string& name, std::optional<std::chrono::milliseconds>& out,
+                         const std::string& help) {
+  app.add_option_function<std::string>(
+      name,
+      [&out, name](const std::string& v) {
+        auto d = parse_duration(v);
+        if (!d || d->count() <= 0) throw CLI::ValidationError(name, "expects a duration such as 500ms, 60s, 10m or 2h");
+        out = *d;
+      },
+      help);
+}
+
 void add_target_options(CLI::App& app, TargetOptions& o) {
   app.add_option("--target", o.builtin, "a built-in target: 'records' (the reference save path, in-process)");
   app.add_option("--target-cmd", o.command,
@@ -41,14 +53,7 @@ void add_target_options(CLI::App& app, TargetOptions& o) {
                  "switch on one bug of the reference target (records-server --list-mutants); with --target-cmd it "
                  "is passed on as --mutant NAME");
   app.add_option("--data-root", o.data_root, "where targets' data directories are made (default: /dev/shm)");
-  app.add_option_function<std::string>(
-         "--timeout",
-         [&o](const std::string& v) {
-           auto d = parse_duration(v);
-           if (!d || d->count() <= 0) throw CLI::ValidationError("--timeout", "expects a duration such as 10s or 500ms");
-           o.timeout = *d;
-         },
-         "deadline on every answer and on a clean exit (default 10s)");
+  add_duration_option(app, "--timeout", o.timeout, "deadline on every answer and on a clean exit (default 10s)");
   app.add_option_function<unsigned>(
          "--io-faults", [&o](unsigned p) { o.io_faults = p; },
          "percent of requests during which the in-process target's storage fails (disk full, I/O error); "
@@ -85,7 +90,7 @@ std::unique_ptr<Target> make_target(const TargetOptions& o, std::uint64_t seed) 
       p.argv.push_back(o.mutant);
     }
     p.data_root = o.data_root;
-    p.timeout = o.timeout;
+    p.timeout = o.timeout.value_or(p.timeout);
     return std::make_unique<ProcessTarget>(p);
   }
   InProcessOptions in;
@@ -99,7 +104,7 @@ std::unique_ptr<Target> make_target(const TargetOptions& o, std::uint64_t seed) 
 std::string target_flags(const TargetOptions& o) {
   std::string f = o.command.empty() ? "--target " + o.builtin : "--target-cmd " + quote_arg(o.command);
   if (!o.mutant.empty()) f += " --mutant " + o.mutant;
-  if (o.timeout != std::chrono::milliseconds(10'000)) f += " --timeout " + std::to_string(o.timeout.count()) + "ms";
+  if (o.timeout) f += " --timeout " + std::to_string(o.timeout->count()) + "ms";
   if (o.io_faults.value_or(0) > 0) f += " --io-faults " + std::to_string(*o.io_faults);
   return f;
 }

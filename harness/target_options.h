@@ -17,7 +17,7 @@ struct TargetOptions {
   std::string command;                       // --target-cmd: any protocol program
   std::string mutant;                        // --mutant: a bug of the reference target
   std::filesystem::path data_root;           // --data-root: where data directories go
-  std::chrono::milliseconds timeout{10'000};  // --timeout: deadline on each answer
+  std::optional<std::chrono::milliseconds> timeout;  // --timeout: deadline on each answer (default 10s)
   std::optional<unsigned> io_faults;          // --io-faults: percent of requests with failing storage (in-process)
 };
 
@@ -36,5 +36,9 @@ std::string target_flags(const TargetOptions& options);
 
 // "10s", "250ms", "10m", "1h", or a bare number of seconds.
 std::optional<std::chrono::milliseconds> parse_duration(const std::string& text);
+
+// Declares a positive duration flag (--time, --timeout) that stores into `out`.
+void add_duration_option(CLI::App& app, const std::string& name, std::optional<std::chrono::milliseconds>& out,
+                         const std::string& help);
 
 }  // namespace savefuzz

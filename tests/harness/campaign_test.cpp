@@ -121,19 +121,25 @@ const std::map<std::string, std::size_t> kShortest{
     {"patient-reads-unshared", 5},    // ..., book, attach
 };
 
+// A bounded in-process campaign whose files all stay inside `dir`.
+CampaignOptions in_process(const testing::TempDir& dir, const std::string& mutant = "") {
+  CampaignOptions o;
+  o.target.builtin = "records";
+  o.target.mutant = mutant;
+  o.target.data_root = dir.path();
+  o.target.io_faults = 2;
+  o.findings_dir = dir.path() / "findings";
+  o.progress = false;
+  return o;
+}
+
 class CampaignFinds : public ::testing::TestWithParam<std::string> {};
 
 TEST_P(CampaignFinds, TheMutantAndShrinksItToNearTheShortestScenario) {
   testing::TempDir dir;
-  CampaignOptions o;
-  o.target.builtin = "records";
-  o.target.mutant = GetParam();
-  o.target.data_root = dir.path();
-  o.target.io_faults = 2;
+  CampaignOptions o = in_process(dir, GetParam());
   o.cases = 400;
   o.seed = 1;
-  o.findings_dir = dir.path() / "findings";
-  o.progress = false;
   std::atomic<bool> stop{false};
   std::ostringstream out;
   CampaignResult r = run_campaign(o, "savefuzz", out, stop);
@@ -167,13 +173,8 @@ INSTANTIATE_TEST_SUITE_P(Catalogue, CampaignFinds, ::testing::ValuesIn(mutant_na
 
 TEST(Campaign, CorrectTargetGivesNoFindingAndExercisesEveryOpAndCode) {
   testing::TempDir dir;
-  CampaignOptions o;
-  o.target.builtin = "records";
-  o.target.data_root = dir.path();
-  o.target.io_faults = 2;
+  CampaignOptions o = in_process(dir);
   o.cases = 300;
-  o.findings_dir = dir.path() / "findings";
-  o.progress = false;
   std::atomic<bool> stop{false};
   std::ostringstream out;
   CampaignResult r = run_campaign(o, "savefuzz", out, stop);
@@ -187,11 +188,7 @@ TEST(Campaign, CorrectTargetGivesNoFindingAndExercisesEveryOpAndCode) {
 
 TEST(Campaign, StopFlagEndsTheRunAtOnceAndKeepsTheSummary) {
   testing::TempDir dir;
-  CampaignOptions o;
-  o.target.builtin = "records";
-  o.target.data_root = dir.path();
-  o.findings_dir = dir.path() / "findings";
-  o.progress = false;
+  CampaignOptions o = in_process(dir);
   std::atomic<bool> stop{true};
   std::ostringstream out;
   CampaignResult r = run_campaign(o, "savefuzz", out, stop);
