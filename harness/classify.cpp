@@ -91,6 +91,12 @@ void History::record_control(std::size_t step, StepKind kind, const Request* r, 
   events_.push_back({step, {kind == StepKind::crash_during ? Event::crash_during : Event::crash, appointment}});
 }
 
+bool History::restarted() const {
+  for (const auto& [s, e] : events_)
+    if (e.first == Event::crash || e.first == Event::crash_during) return true;
+  return false;
+}
+
 bool History::since(std::size_t step, Event type, const std::string& appointment) const {
   for (const auto& [s, e] : events_)
     if (s > step && e.first == type && (type == Event::crash || e.second == appointment)) return true;
@@ -122,9 +128,9 @@ Invariant classify(const Model& m, const Call& call, const Response& expected, c
   if (expected.error != actual.error) {
     if (several_outcomes) return Invariant::all_or_nothing;
     if (!r) return Invariant::explicit_errors;
-    // The model knows every entity this request names; `not_found` means an acknowledged
-    // creation was lost.
-    if (actual.error == ErrorCode::not_found) return Invariant::ack_durable;
+    // The model knows every entity this request names: after a restart or crash, `not_found`
+    // means an acknowledged creation was lost. Without one it is a wrong answer.
+    if (actual.error == ErrorCode::not_found && history.restarted()) return Invariant::ack_durable;
     if (!expected.error) return Invariant::explicit_errors;
     if (actual.ok() && (expected.error == ErrorCode::forbidden || expected.error == ErrorCode::not_found) &&
         !spec(r->op).mutating && r->has(Key::as))

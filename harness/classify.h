@@ -21,6 +21,9 @@ class History {
   // A restart, a crash, or a crash_during of `r` (which may then have touched an observation).
   void record_control(std::size_t step, StepKind kind, const Request* r, const Model& before);
 
+  // Whether the target was restarted, crashed, or crashed mid-request at any point so far.
+  bool restarted() const;
+
   // Why field `field` of `appointment` reads `actual` where the model expected `expected`.
   Invariant explain_field(const std::string& appointment, std::size_t field, const std::string& expected,
                           const std::string& actual) const;

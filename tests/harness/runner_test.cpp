@@ -100,22 +100,38 @@ TEST(Runner, CrashPointsAreStablePerSeedAndStep) {
   EXPECT_NE(crash_point(7, 3), crash_point(8, 3));
 }
 
-// Answers `unavailable` to the n-th request; `applied` says whether it still made the change
-// (the bug) or dropped it (what the contract asks).
+// Answers `code` to the n-th request; `applied` says whether it still made the change (for
+// `unavailable`, the bug) or dropped it (what the contract asks).
 class RefusingTarget : public InProcessTarget {
  public:
-  RefusingTarget(int n, bool applied, const std::filesystem::path& root)
-      : InProcessTarget({records::Mutant::none, root}), n_(n), applied_(applied) {}
+  RefusingTarget(int n, bool applied, const std::filesystem::path& root, std::string code = "unavailable")
+      : InProcessTarget({records::Mutant::none, root}), n_(n), applied_(applied), code_(std::move(code)) {}
   Reply call(const Json& request) override {
     if (++calls_ != n_) return InProcessTarget::call(request);
     if (applied_) InProcessTarget::call(request);
-    return Json::parse(R"({"id":0,"ok":false,"error":{"code":"unavailable","message":"disk full"}})");
+    return Json{{"id", 0}, {"ok", false}, {"error", Json{{"code", code_}, {"message", "refused"}}}};
   }
 
  private:
   int n_, calls_ = 0;
   bool applied_;
+  std::string code_;
 };
+
+TEST(Runner, NotFoundForAKnownEntityIsALostWriteOnlyAfterARestart) {
+  testing::TempDir root;
+  Scenario s{"t", "", world()};
+  s.steps.push_back(req(R"({"op":"read_observation","as":"D1","appointment":"A1"})"));
+  RefusingTarget hiding(8, false, root.path(), "not_found");
+  RunResult r = run_scenario(s, hiding, {});
+  ASSERT_TRUE(r.finding);
+  EXPECT_EQ(r.finding->invariant, Invariant::explicit_errors) << "no restart: the answer is just wrong";
+  s.steps.insert(s.steps.end() - 1, Step::control(StepKind::restart));
+  RefusingTarget losing(8, false, root.path(), "not_found");
+  r = run_scenario(s, losing, {});
+  ASSERT_TRUE(r.finding);
+  EXPECT_EQ(r.finding->invariant, Invariant::ack_durable) << "after a restart, a known entity went missing";
+}
 
 TEST(Runner, UnavailableIsAllowedOnlyWhenNothingChanged) {
   testing::TempDir root;
