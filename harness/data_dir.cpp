@@ -25,9 +25,4 @@ DataDir::~DataDir() {
   std::filesystem::remove_all(path_, ec);
 }
 
-void DataDir::clear() {
-  std::error_code ec;
-  for (const auto& entry : std::filesystem::directory_iterator(path_, ec)) std::filesystem::remove_all(entry, ec);
-}
-
 }  // namespace savefuzz

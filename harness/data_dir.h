@@ -21,8 +21,6 @@ class DataDir {
 
   const std::filesystem::path& path() const { return path_; }
   void keep() { keep_ = true; }
-  // Empties the directory (a target restarted from scratch).
-  void clear();
 
  private:
   std::filesystem::path path_;

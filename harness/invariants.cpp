@@ -31,12 +31,6 @@ constexpr std::array<Row, kInvariantCount> kRows{{
 
 std::string_view invariant_name(Invariant i) { return kRows[static_cast<std::size_t>(i)].name; }
 
-std::optional<Invariant> invariant_from_name(std::string_view name) {
-  for (std::size_t i = 0; i < kRows.size(); ++i)
-    if (kRows[i].name == name) return static_cast<Invariant>(i);
-  return std::nullopt;
-}
-
 Breach breach_of(Invariant i) { return kRows[static_cast<std::size_t>(i)].breach; }
 
 std::string_view breach_name(Breach b) {

@@ -2,7 +2,6 @@
 #pragma once
 
 #include <cstdint>
-#include <optional>
 #include <string_view>
 
 namespace savefuzz {
@@ -27,7 +26,6 @@ inline constexpr std::size_t kInvariantCount = 13;
 enum class Breach : std::uint8_t { availability, integrity, confidentiality };
 
 std::string_view invariant_name(Invariant i);
-std::optional<Invariant> invariant_from_name(std::string_view name);
 Breach breach_of(Invariant i);
 std::string_view breach_name(Breach b);
 
