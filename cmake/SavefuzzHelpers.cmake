@@ -2,7 +2,15 @@
 include(GoogleTest)
 
 set(SAVEFUZZ_WARNINGS -Wall -Wextra -Wpedantic -Wshadow -Wnon-virtual-dtor -Wno-unused-parameter)
-if(SAVEFUZZ_SANITIZE)
+if(SAVEFUZZ_FUZZ)
+  if(NOT CMAKE_CXX_COMPILER_ID STREQUAL "Clang")
+    message(FATAL_ERROR "SAVEFUZZ_FUZZ needs clang (libFuzzer): use the fuzz preset, or -DCMAKE_CXX_COMPILER=clang++")
+  endif()
+  # Coverage instrumentation and sanitizers on all the code under test; libFuzzer's main is
+  # linked only into the entry points (savefuzz_fuzzer).
+  set(SAVEFUZZ_SANITIZER_FLAGS -fsanitize=fuzzer-no-link,address,undefined -fno-omit-frame-pointer
+      -fno-sanitize-recover=undefined)
+elseif(SAVEFUZZ_SANITIZE)
   set(SAVEFUZZ_SANITIZER_FLAGS -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined)
 endif()
 
@@ -26,6 +34,15 @@ function(savefuzz_executable name)
   cmake_parse_arguments(ARG "" "" "SOURCES;LIBS" ${ARGN})
   add_executable(${name} ${ARG_SOURCES})
   savefuzz_defaults(${name})
+  target_link_libraries(${name} PRIVATE ${ARG_LIBS})
+endfunction()
+
+# savefuzz_fuzzer(NAME SOURCES ... [LIBS ...]): a libFuzzer entry point (LLVMFuzzerTestOneInput).
+function(savefuzz_fuzzer name)
+  cmake_parse_arguments(ARG "" "" "SOURCES;LIBS" ${ARGN})
+  add_executable(${name} ${ARG_SOURCES})
+  savefuzz_defaults(${name})
+  target_link_options(${name} PRIVATE -fsanitize=fuzzer)
   target_link_libraries(${name} PRIVATE ${ARG_LIBS})
 endfunction()
 

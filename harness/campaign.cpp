@@ -103,24 +103,13 @@ CampaignResult run_campaign(const CampaignOptions& o, const std::string& program
     saved.seconds_to_find = since(t0);
     saved.requests_to_find = result.requests;
     saved.original_steps = s.steps.size();
-    Signature sig = signature_of(*r.finding);
     Scenario best = s;
     Finding final = *r.finding;
-    auto fails = [&](const Scenario& candidate) -> std::optional<Signature> {
-      auto t = make_target(o.target, runner.seed);
-      RunResult rr = run_scenario(candidate, *t, runner);
-      if (!rr.finding) return std::nullopt;
-      return signature_of(*rr.finding);
-    };
     if (o.shrink) {
-      ShrinkOptions so;
-      so.stop = [&stop] { return stop.load(); };
-      ShrinkResult shrunk = shrink(s, sig, fails, so);
-      best = shrunk.scenario;
+      Shrunk shrunk = shrink_finding(s, final, o.target, runner, [&stop] { return stop.load(); });
+      best = std::move(shrunk.scenario);
+      final = std::move(shrunk.finding);
       saved.shrink_runs = shrunk.runs;
-      auto t = make_target(o.target, runner.seed);
-      RunResult again = run_scenario(best, *t, runner);
-      if (again.finding) final = *again.finding;
     }
     saved.shrunk_steps = best.steps.size();
 
@@ -153,6 +142,24 @@ CampaignResult run_campaign(const CampaignOptions& o, const std::string& program
   result.seconds = since(t0);
   result.interrupted = result.interrupted || stop;
   return result;
+}
+
+Shrunk shrink_finding(const Scenario& failing, const Finding& finding, const TargetOptions& target,
+                      const RunnerOptions& runner, const std::function<bool()>& stop) {
+  auto fails = [&](const Scenario& candidate) -> std::optional<Signature> {
+    auto t = make_target(target, runner.seed);
+    RunResult r = run_scenario(candidate, *t, runner);
+    if (!r.finding) return std::nullopt;
+    return signature_of(*r.finding);
+  };
+  ShrinkOptions so;
+  so.stop = stop;
+  ShrinkResult shrunk = shrink(failing, signature_of(finding), fails, so);
+  Shrunk out{std::move(shrunk.scenario), finding, shrunk.runs};
+  auto t = make_target(target, runner.seed);
+  RunResult again = run_scenario(out.scenario, *t, runner);
+  if (again.finding) out.finding = *again.finding;  // as the shrunk scenario shows it
+  return out;
 }
 
 void print_campaign_summary(std::ostream& out, const CampaignOptions& o, const CampaignResult& r) {

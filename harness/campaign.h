@@ -4,6 +4,7 @@
 #include <atomic>
 #include <chrono>
 #include <filesystem>
+#include <functional>
 #include <optional>
 #include <ostream>
 #include <string>
@@ -51,6 +52,17 @@ CampaignResult run_campaign(const CampaignOptions& options, const std::string& p
                             const std::atomic<bool>& stop);
 
 void print_campaign_summary(std::ostream& out, const CampaignOptions& options, const CampaignResult& r);
+
+struct Shrunk {
+  Scenario scenario;
+  Finding finding;  // as the shrunk scenario shows it
+  std::size_t runs = 0;
+};
+
+// Shrinks `failing`, which fails with `finding` on `target`, while it keeps failing the same way
+// (same invariant, same kind of step). `stop` returning true keeps the best so far.
+Shrunk shrink_finding(const Scenario& failing, const Finding& finding, const TargetOptions& target,
+                      const RunnerOptions& runner, const std::function<bool()>& stop);
 
 // The seed a case's runner uses for its crash points: what `replay --seed` needs.
 std::uint64_t case_seed(std::uint64_t seed, std::uint64_t case_index);

@@ -4,6 +4,8 @@
 
 #include <algorithm>
 
+#include "harness/values.h"
+
 namespace savefuzz {
 namespace {
 
@@ -37,27 +39,30 @@ std::string repeat_to(const std::string& unit, std::size_t bytes) {
   return s;
 }
 
-// A choice in [lo, hi) with the same odds at every size (RapidCheck's inRange narrows its range
-// at small sizes, which would make every "chance" certain in a property's first cases).
-template <class T>
-T roll(T lo, T hi) {
-  return *gen::resize(rc::kNominalSize, gen::inRange<T>(lo, hi));
-}
+// Decisions drawn from a source: a choice in [lo, hi), an element, a percent chance.
+struct Dice {
+  Choices* c_;
 
-template <class T>
-T pick(const std::vector<T>& v) {
-  return v[roll<std::size_t>(0, v.size())];
-}
-
-bool chance(int percent) { return roll(0, 100) < percent; }
+  template <class T>
+  T roll(T lo, T hi) {
+    return static_cast<T>(lo + static_cast<T>(c_->below(static_cast<std::uint64_t>(hi - lo))));
+  }
+  template <class T>
+  const T& pick(const std::vector<T>& v) {
+    return v[roll<std::size_t>(0, v.size())];
+  }
+  bool chance(int percent) { return roll(0, 100) < percent; }
+};
 
 // Builds each step's request from the model of the state so far.
-class Builder {
+class Builder : public Dice {
  public:
-  explicit Builder(const GenOptions& o) : options_(o), model_(o.limits) {}
-  explicit Builder(const Model& m) : model_(m) { options_.limits = m.limits(); }
+  Builder(const Limits& limits, Choices& c) : Dice{&c}, limits_(limits), model_(limits) {}
+  Builder(const Model& m, Choices& c) : Dice{&c}, limits_(m.limits()), model_(m) {}
 
   Model& model() { return model_; }
+  const Model& model() const { return model_; }
+  void use(Choices& c) { c_ = &c; }
 
   std::string id_of(Kind kind, const std::vector<std::string>& pool) {
     auto existing = model_.ids_of(kind);
@@ -84,10 +89,10 @@ class Builder {
   std::string setup_text() { return chance(90) ? pick(kMedical) : text(Limit::field); }
 
   std::string text(Limit limit) {
-    std::size_t bytes = limit == Limit::title ? options_.limits.title_bytes
-                        : limit == Limit::document ? options_.limits.document_bytes
-                                                   : options_.limits.field_bytes;
-    return *text_gen(bytes);
+    std::size_t bytes = limit == Limit::title ? limits_.title_bytes
+                        : limit == Limit::document ? limits_.document_bytes
+                                                   : limits_.field_bytes;
+    return draw_text(*c_, bytes);
   }
 
   std::string start() {
@@ -226,83 +231,134 @@ class Builder {
     return all;
   }
 
-  GenOptions options_;
+  Limits limits_;
   Model model_;
 };
 
+class RcChoices : public Choices {
+ public:
+  // Same odds at every size: RapidCheck's inRange narrows its range at small sizes, which would
+  // make every "chance" certain in a property's first cases.
+  std::uint64_t below(std::uint64_t n) override {
+    return n <= 1 ? 0 : *gen::resize(rc::kNominalSize, gen::inRange<std::uint64_t>(0, n));
+  }
+  std::string bytes(std::size_t n) override {
+    return *gen::container<std::string>(n, gen::arbitrary<char>());
+  }
+};
+
+
 }  // namespace
+
+std::string draw_text(Choices& c, std::size_t limit) {
+  Dice d{&c};
+  switch (d.roll(0, 21)) {
+    case 0: return "";
+    case 1: return repeat_to("a", limit);
+    case 2: return repeat_to("a", limit + 1);
+    case 3: return repeat_to("\xF0\x9F\x98\xB7", limit);            // 4-byte emoji up to the limit
+    case 4: return repeat_to("\xF0\x9F\x98\xB7", limit - 2) + "é";  // ends with a 2-byte char at the limit
+    case 5: return repeat_to("é", limit) + "é";                     // one character over
+    case 6: return repeat_to("é", std::min<std::size_t>(limit, 4097));  // straddles 4 KiB mid-character
+    case 7: return repeat_to("observation ", std::min<std::size_t>(limit, 4096 + d.roll<std::size_t>(1, 200)));
+    case 8: return "e\u0301 n\u0303 \U0001F468\u200D\u2695\uFE0F";  // combining marks, ZWJ sequence
+    case 9: return "ligne 1\r\nligne 2\nligne 3\r";
+    case 10: return "\"guillemets\" et \\antislash\\ et \t tab";
+    case 11: return std::string("avant\0après", 12);  // U+0000: always invalid
+    case 12: {
+      std::string s;
+      while (s.size() < std::min<std::size_t>(limit, 2000)) s += d.pick(kMedical) + " ";
+      return cut_utf8(s, limit);
+    }
+    case 13: {  // raw bytes (controls, U+FFFD), sometimes repeated up to the limit
+      std::string raw = to_valid_utf8(c.bytes(d.roll<std::size_t>(1, 17)));
+      return d.chance(25) ? repeat_to(raw, limit + d.roll<std::size_t>(0, 2)) : raw;
+    }
+    default: return d.pick(kMedical);
+  }
+}
 
 rc::Gen<std::string> text_gen(std::size_t limit) {
   return gen::exec([limit]() -> std::string {
-    switch (roll(0, 20)) {
-      case 0: return "";
-      case 1: return repeat_to("a", limit);
-      case 2: return repeat_to("a", limit + 1);
-      case 3: return repeat_to("\xF0\x9F\x98\xB7", limit);            // 4-byte emoji up to the limit
-      case 4: return repeat_to("\xF0\x9F\x98\xB7", limit - 2) + "é";  // ends with a 2-byte char at the limit
-      case 5: return repeat_to("é", limit) + "é";                     // one character over
-      case 6: return repeat_to("é", std::min<std::size_t>(limit, 4097));  // straddles 4 KiB mid-character
-      case 7: return repeat_to("observation ", std::min<std::size_t>(limit, 4096 + roll<std::size_t>(1, 200)));
-      case 8: return "e\u0301 n\u0303 \U0001F468\u200D\u2695\uFE0F";  // combining marks, ZWJ sequence
-      case 9: return "ligne 1\r\nligne 2\nligne 3\r";
-      case 10: return "\"guillemets\" et \\antislash\\ et \t tab";
-      case 11: return std::string("avant\0après", 12);  // U+0000: always invalid
-      case 12: {
-        std::string s;
-        while (s.size() < std::min<std::size_t>(limit, 2000)) s += pick(kMedical) + " ";
-        return cut_utf8(s, limit);
-      }
-      default: return pick(kMedical);
-    }
+    RcChoices c;
+    return draw_text(c, limit);
   });
+}
+
+struct StepDrawer::Impl : Builder {
+  using Builder::Builder;
+};
+
+StepDrawer::StepDrawer(const Limits& limits, Choices& choices) : impl_(std::make_unique<Impl>(limits, choices)) {}
+StepDrawer::~StepDrawer() = default;
+void StepDrawer::use(Choices& choices) { impl_->use(choices); }
+const Model& StepDrawer::model() const { return impl_->model(); }
+
+std::vector<Step> StepDrawer::world(const WorldSize& n) {
+  std::vector<Step> steps;
+  auto add = [&](int count, Op op) {
+    for (int i = 0; i < count; ++i) steps.push_back(impl_->step(op));
+  };
+  add(n.practices, Op::create_practice);
+  add(n.practitioners, Op::create_practitioner);
+  add(n.patients, Op::create_patient);
+  add(n.clients, Op::create_api_client);
+  add(n.appointments, Op::book_appointment);
+  add(n.documents, Op::attach_document);
+  return steps;
+}
+
+Step StepDrawer::request_step(Op op) { return impl_->step(op); }
+
+Step StepDrawer::crash_during_step() {
+  Builder& b = *impl_;
+  Request r = b.request(b.pick(std::vector<Op>{Op::save_observation, Op::save_observation, Op::share_document,
+                                               Op::update_appointment, Op::attach_document, Op::book_appointment}));
+  b.model().apply(r);
+  return {StepKind::crash_during, Call::of(r), std::nullopt};
+}
+
+void StepDrawer::note(const Step& step) {
+  if (step.call && step.call->request()) impl_->model().apply(*step.call->request());
 }
 
 rc::Gen<Scenario> scenario_gen(const GenOptions& options) {
   return gen::exec([options]() -> Scenario {
-    Builder b(options);
+    RcChoices c;
+    StepDrawer drawer(options.limits, c);
+    Dice d{&c};
     // Swarm: this scenario's op kinds and controls.
     std::vector<Op> ops;
     for (const auto& s : all_ops())
-      if (chance(60)) ops.push_back(s.op);
+      if (d.chance(60)) ops.push_back(s.op);
     if (ops.empty()) ops.push_back(Op::save_observation);
     std::vector<StepKind> controls;
     if (options.controls)
       for (StepKind k : {StepKind::restart, StepKind::crash, StepKind::crash_during})
-        if (chance(40)) controls.push_back(k);
+        if (d.chance(40)) controls.push_back(k);
 
-    Scenario s{"generated", "", {}};
     // Set-up preamble: a world to act in.
-    int practices = roll(1, 3), practitioners = roll(1, 4), patients = roll(1, 4),
-        clients = roll(0, 3), appointments = roll(0, 4), documents = roll(0, 3);
-    for (int i = 0; i < practices; ++i) s.steps.push_back(b.step(Op::create_practice));
-    for (int i = 0; i < practitioners; ++i) s.steps.push_back(b.step(Op::create_practitioner));
-    for (int i = 0; i < patients; ++i) s.steps.push_back(b.step(Op::create_patient));
-    for (int i = 0; i < clients; ++i) s.steps.push_back(b.step(Op::create_api_client));
-    for (int i = 0; i < appointments; ++i) s.steps.push_back(b.step(Op::book_appointment));
-    for (int i = 0; i < documents; ++i) s.steps.push_back(b.step(Op::attach_document));
+    WorldSize world{d.roll(1, 3), d.roll(1, 4), d.roll(1, 4), d.roll(0, 3), d.roll(0, 4), d.roll(0, 3)};
+    Scenario s{"generated", "", drawer.world(world)};
 
     std::size_t room = options.max_steps > s.steps.size() ? options.max_steps - s.steps.size() : 0;
     std::size_t body = *gen::inRange<std::size_t>(0, room + 1);  // grows with size: small cases first
     for (std::size_t i = 0; i < body; ++i) {
-      if (!controls.empty() && chance(8)) {
-        StepKind k = pick(controls);
-        if (k == StepKind::crash_during) {
-          Request r = b.request(pick(std::vector<Op>{Op::save_observation, Op::save_observation, Op::share_document,
-                                                     Op::update_appointment, Op::attach_document, Op::book_appointment}));
-          b.model().apply(r);
-          s.steps.push_back({StepKind::crash_during, Call::of(r), std::nullopt});
-        } else {
-          s.steps.push_back(Step::control(k));
-        }
+      if (!controls.empty() && d.chance(8)) {
+        StepKind k = d.pick(controls);
+        s.steps.push_back(k == StepKind::crash_during ? drawer.crash_during_step() : Step::control(k));
         continue;
       }
-      s.steps.push_back(b.step(pick(ops)));
+      s.steps.push_back(drawer.request_step(d.pick(ops)));
     }
     return s;
   });
 }
 
-Request draw_request(const Model& model, Op op) { return Builder(model).request(op); }
+Request draw_request(const Model& model, Op op) {
+  RcChoices c;
+  return Builder(model, c).request(op);
+}
 
 Scenario generate_scenario(const GenOptions& options, std::uint64_t seed, std::uint64_t case_index) {
   // One independent random stream per case: any case can be generated again on its own.

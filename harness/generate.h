@@ -2,6 +2,9 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
 
 #include <rapidcheck.h>
 
@@ -9,6 +12,39 @@
 #include "harness/scenario.h"
 
 namespace savefuzz {
+
+// Where the generators' decisions come from: RapidCheck's random stream inside a property, or a
+// fuzzer's input bytes (harness/fuzz_input.h). One drawing code serves both engines.
+class Choices {
+ public:
+  virtual ~Choices() = default;
+  virtual std::uint64_t below(std::uint64_t n) = 0;  // a number in [0, n); 0 when n <= 1
+  virtual std::string bytes(std::size_t n) = 0;       // n raw bytes, for texts that need not be UTF-8
+};
+
+// How many of each entity a scenario's set-up preamble creates.
+struct WorldSize {
+  int practices = 0, practitioners = 0, patients = 0, clients = 0, appointments = 0, documents = 0;
+};
+
+// Draws steps whose arguments come from a model of the state so far, so most steps reach the
+// interesting checks instead of failing at not_found; each drawn request is applied to that model.
+class StepDrawer {
+ public:
+  StepDrawer(const Limits& limits, Choices& choices);
+  ~StepDrawer();
+  void use(Choices& choices);  // later draws come from `choices`
+  const Model& model() const;
+
+  std::vector<Step> world(const WorldSize& size);  // the set-up preamble
+  Step request_step(Op op);                        // sometimes malformed on purpose
+  Step crash_during_step();                        // a crash during a write
+  void note(const Step& step);                     // a step from elsewhere joins the model
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
 
 struct GenOptions {
   Limits limits;               // the target's, from its hello
@@ -25,6 +61,8 @@ rc::Gen<Scenario> scenario_gen(const GenOptions& options);
 // Texts biased to where save paths break: empty, exactly the limit and one byte over, multi-byte
 // UTF-8 around the limit and around 4 KiB, emoji and combining marks, CR/LF, quotes and
 // backslashes, U+0000, long French medical text.
+// Raw bytes (made valid UTF-8) now and then.
+std::string draw_text(Choices& choices, std::size_t limit);
 rc::Gen<std::string> text_gen(std::size_t limit);
 
 // One request of `op` with arguments drawn from `model`: mostly valid and authorized, sometimes

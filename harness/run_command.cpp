@@ -1,17 +1,11 @@
 // savefuzz run: flags, Ctrl-C, summary.
 #include "harness/run_command.h"
 
-#include <csignal>
 #include <iostream>
 
+#include "harness/interrupt.h"
+
 namespace savefuzz {
-namespace {
-
-std::atomic<bool> g_stop{false};
-
-extern "C" void on_interrupt(int) { g_stop = true; }
-
-}  // namespace
 
 CLI::App* add_run_command(CLI::App& app, CampaignOptions& o) {
   CLI::App* cmd = app.add_subcommand("run", "generate scenarios (RapidCheck), run them, shrink and save what fails");
@@ -35,11 +29,9 @@ int run_run(CampaignOptions o, const std::string& program) {
   if (!o.time && !o.cases) o.time = std::chrono::seconds(60);
   // In-process campaigns exercise `unavailable` unless told otherwise.
   if (!o.target.io_faults && o.target.command.empty()) o.target.io_faults = 2;
-  std::signal(SIGINT, on_interrupt);
-  std::signal(SIGTERM, on_interrupt);
-  CampaignResult r = run_campaign(o, program, std::cout, g_stop);
+  CampaignResult r = run_campaign(o, program, std::cout, catch_interrupts());
   print_campaign_summary(std::cout, o, r);
-  std::signal(SIGINT, SIG_DFL);
+  restore_interrupts();
   return r.findings.empty() ? 0 : 1;
 }
 

@@ -3,6 +3,8 @@
 
 #include <CLI/CLI.hpp>
 
+#include "harness/decode_command.h"
+#include "harness/fuzz_command.h"
 #include "harness/replay_command.h"
 #include "harness/run_command.h"
 #include "harness/target.h"
@@ -24,17 +26,26 @@ int main(int argc, char** argv) {
   CLI::App* replay_cmd = savefuzz::add_replay_command(app, replay);
   savefuzz::CampaignOptions run;
   CLI::App* run_cmd = savefuzz::add_run_command(app, run);
+  savefuzz::FuzzOptions fuzz;
+  CLI::App* fuzz_cmd = savefuzz::add_fuzz_command(app, fuzz);
+  savefuzz::DecodeOptions decode;
+  CLI::App* decode_cmd = savefuzz::add_decode_command(app, decode);
+  savefuzz::EncodeOptions encode;
+  CLI::App* encode_cmd = savefuzz::add_encode_command(app, encode);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
     return app.exit(e);
   } catch (const CLI::ParseError& e) {
-    std::cerr << "savefuzz: " << e.what() << "\nrun 'savefuzz --help', 'savefuzz run --help' or 'savefuzz replay --help' for usage\n";
+    std::cerr << "savefuzz: " << e.what() << "\nrun 'savefuzz --help' or 'savefuzz COMMAND --help' for usage\n";
     return kExitUsage;
   }
   try {
     if (replay_cmd->parsed()) return savefuzz::run_replay(replay, argv[0]);
     if (run_cmd->parsed()) return savefuzz::run_run(run, argv[0]);
+    if (fuzz_cmd->parsed()) return savefuzz::run_fuzz(fuzz, argv[0]);
+    if (decode_cmd->parsed()) return savefuzz::run_decode(decode, argv[0]);
+    if (encode_cmd->parsed()) return savefuzz::run_encode(encode);
   } catch (const savefuzz::SetupError& e) {
     std::cerr << "savefuzz: set-up error: " << e.what() << "\n";
     return kExitUsage;

@@ -26,6 +26,8 @@ std::optional<std::string> check_request_object(const Json& r) {
   return std::nullopt;
 }
 
+}  // namespace
+
 std::variant<Step, std::string> parse_step(const Json& j) {
   if (!j.is_object()) return std::string("a step must be a JSON object");
   bool has_control = j.contains("control"), has_op = j.contains("op");
@@ -57,6 +59,8 @@ std::variant<Step, std::string> parse_step(const Json& j) {
   }
   return "unknown control \"" + c.get<std::string>() + "\" (restart, crash, crash_during)";
 }
+
+namespace {
 
 // JSON with duplicate keys is rejected: a scenario must mean one thing.
 Json parse_strict(const std::string& text) {
@@ -124,19 +128,23 @@ std::variant<Scenario, ScenarioError> parse_scenario(const Json& d, const std::s
   return s;
 }
 
+std::variant<Scenario, ScenarioError> parse_scenario_text(std::string_view text, const std::string& file) {
+  if (text.size() > kMaxScenarioBytes) return error(file, std::nullopt, "larger than 256 MiB");
+  Json d;
+  try {
+    d = parse_strict(std::string(text));
+  } catch (const std::exception& e) {
+    return error(file, std::nullopt, std::string("not valid JSON: ") + e.what());
+  }
+  return parse_scenario(d, file);
+}
+
 std::variant<Scenario, ScenarioError> load_scenario(const std::filesystem::path& file) {
   std::ifstream in(file, std::ios::binary);
   if (!in) return error(file.string(), std::nullopt, "cannot be read");
   std::ostringstream text;
   text << in.rdbuf();
-  if (text.str().size() > kMaxScenarioBytes) return error(file.string(), std::nullopt, "larger than 256 MiB");
-  Json d;
-  try {
-    d = parse_strict(text.str());
-  } catch (const std::exception& e) {
-    return error(file.string(), std::nullopt, std::string("not valid JSON: ") + e.what());
-  }
-  return parse_scenario(d, file.string());
+  return parse_scenario_text(text.str(), file.string());
 }
 
 Json scenario_to_json(const Scenario& s) {

@@ -4,6 +4,7 @@
 #include <filesystem>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <variant>
 #include <vector>
 
@@ -48,7 +49,11 @@ struct ScenarioError {
   std::string message() const;
 };
 
+// One step as a scenario file writes it, or what is wrong with it.
+std::variant<Step, std::string> parse_step(const Json& step);
 std::variant<Scenario, ScenarioError> parse_scenario(const Json& document, const std::string& file);
+// The text of a scenario file; `file` names it in errors.
+std::variant<Scenario, ScenarioError> parse_scenario_text(std::string_view text, const std::string& file);
 std::variant<Scenario, ScenarioError> load_scenario(const std::filesystem::path& file);
 Json scenario_to_json(const Scenario& s);
 // Writes through a temporary file and a rename, so a reader never sees half a scenario.

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstddef>
+#include <string>
 #include <string_view>
 
 namespace savefuzz {
@@ -9,6 +10,9 @@ namespace savefuzz {
 bool valid_id(std::string_view id);                       // [A-Za-z0-9_-]{1,64}
 bool valid_text(std::string_view text, std::size_t limit);  // UTF-8, no U+0000, at most `limit` bytes
 bool valid_utf8(std::string_view text);
+// `bytes` with every byte that starts no valid character replaced by U+FFFD: JSON strings carry
+// only UTF-8, so raw fuzzer bytes become text this way.
+std::string to_valid_utf8(std::string_view bytes);
 bool valid_start(std::string_view start);                 // YYYY-MM-DDTHH:MM, a real date and time
 bool valid_status(std::string_view status);               // booked, done, cancelled
 

@@ -1,0 +1,39 @@
+// `savefuzz decode FILE` and `savefuzz encode`: a save_path_fuzzer input (a crash file) as a scenario file, so every
+// fuzzer finding can become a regression scenario.
+#pragma once
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include <CLI/CLI.hpp>
+
+#include "harness/scenario.h"
+
+namespace savefuzz {
+
+struct DecodeOptions {
+  std::filesystem::path input;
+  std::string output;  // empty: INPUT.json; "-": standard output
+};
+
+CLI::App* add_decode_command(CLI::App& app, DecodeOptions& options);
+
+// The scenario a save_path_fuzzer input stands for, with the reference target's limits (the
+// fuzzer's). Throws SetupError when the file cannot be read.
+Scenario decode_fuzz_file(const std::filesystem::path& input);
+
+// Exit code: 0 written, 2 unreadable input or unwritable output.
+int run_decode(const DecodeOptions& options, const std::string& program);
+
+// `savefuzz encode SCENARIO... --out DIR`: the reverse, for seeds: each scenario file becomes a
+// save_path_fuzzer input (DIR/<name>.bin) that decodes to exactly its steps.
+struct EncodeOptions {
+  std::vector<std::string> paths;
+  std::filesystem::path out_dir;
+};
+
+CLI::App* add_encode_command(CLI::App& app, EncodeOptions& options);
+int run_encode(const EncodeOptions& options);
+
+}  // namespace savefuzz

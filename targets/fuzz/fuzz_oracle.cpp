@@ -1,0 +1,53 @@
+// The scenario fuzzers' oracle: one run of the runner, reported like `savefuzz replay` reports.
+#include "targets/fuzz/fuzz_oracle.h"
+
+#include <cstdlib>
+#include <iostream>
+
+#include "harness/inprocess_target.h"
+#include "harness/report.h"
+#include "harness/runner.h"
+
+namespace savefuzz::fuzz {
+namespace {
+
+records::Mutant mutant() {
+  static const records::Mutant m = [] {
+    try {
+      return records::mutant_from_environment();
+    } catch (const std::exception& e) {
+      std::cerr << "savefuzz fuzzer: " << e.what() << "\n";
+      std::exit(2);
+    }
+  }();
+  return m;
+}
+
+}  // namespace
+
+const Limits& target_limits() {
+  static const Limits limits = [] {
+    InProcessTarget t(InProcessOptions{.mutant = mutant()});
+    if (auto fault = t.start()) {
+      std::cerr << "savefuzz fuzzer: the reference target does not start: " << fault->detail << "\n";
+      std::exit(2);
+    }
+    return t.limits();
+  }();
+  return limits;
+}
+
+void check_or_abort(const Scenario& scenario, const char* replay_hint) {
+  InProcessTarget target(InProcessOptions{.mutant = mutant()});
+  RunResult r = run_scenario(scenario, target, RunnerOptions{true, 0});
+  if (!r.finding) return;
+  Report report;
+  report.command = "savefuzz replay --target records";
+  if (mutant() != records::Mutant::none) report.command += " --mutant " + std::string(records::mutant_name(mutant()));
+  std::string file = "SCENARIO.json";
+  print_outcome(std::cerr, report, {file, scenario.name, r.finding, {}, r.requests, 0});
+  std::cerr << "savefuzz: the scenario is the input libFuzzer saves below (CRASH_FILE); " << replay_hint << "\n";
+  std::abort();
+}
+
+}  // namespace savefuzz::fuzz

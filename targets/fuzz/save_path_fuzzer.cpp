@@ -1,0 +1,33 @@
+// libFuzzer over structured op sequences: each input decodes (harness/fuzz_input.h) to a world and
+// a sequence of mostly valid steps, run against the in-process reference target and the model.
+// Honours $SAVEFUZZ_MUTANT. The custom mutator keeps inputs record-shaped: one mutation, one step.
+#include <cstddef>
+#include <cstdint>
+
+#include "harness/fuzz_input.h"
+#include "targets/fuzz/fuzz_oracle.h"
+
+extern "C" std::size_t LLVMFuzzerMutate(std::uint8_t* data, std::size_t size, std::size_t max_size);
+
+extern "C" int LLVMFuzzerInitialize(int*, char***) {
+  savefuzz::fuzz::target_limits();  // a bad $SAVEFUZZ_MUTANT stops here, before any input
+  return 0;
+}
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+  savefuzz::Scenario s = savefuzz::decode_fuzz_input({data, size}, savefuzz::fuzz::target_limits());
+  savefuzz::fuzz::check_or_abort(
+      s, "make it a scenario file with: savefuzz decode CRASH_FILE -o SCENARIO.json");
+  return 0;
+}
+
+extern "C" std::size_t LLVMFuzzerCustomMutator(std::uint8_t* data, std::size_t size, std::size_t max_size,
+                                               unsigned int seed) {
+  return savefuzz::mutate_fuzz_input(data, size, max_size, seed, LLVMFuzzerMutate);
+}
+
+extern "C" std::size_t LLVMFuzzerCustomCrossOver(const std::uint8_t* a, std::size_t a_size, const std::uint8_t* b,
+                                                 std::size_t b_size, std::uint8_t* out, std::size_t max_out,
+                                                 unsigned int seed) {
+  return savefuzz::cross_over_fuzz_inputs({a, a_size}, {b, b_size}, out, max_out, seed);
+}
