@@ -137,9 +137,11 @@ class FuzzSession {
     fs::create_directories(artifacts);
     auto before = artifacts_in(artifacts);
     long secs = std::max<long>(1, static_cast<long>(share.count() / 1000));
-    std::vector<std::string> argv{bin.string(), "-fork=" + std::to_string(o_.jobs), "-ignore_crashes=1",
-                                  "-ignore_timeouts=1", "-ignore_ooms=1", "-max_total_time=" + std::to_string(secs),
+    // Fork mode even for one job: the fuzzing process restarts after a crash, so --keep-going
+    // can go on collecting crash inputs.
+    std::vector<std::string> argv{bin.string(), "-fork=" + std::to_string(o_.jobs), "-max_total_time=" + std::to_string(secs),
                                   "-timeout=30", "-rss_limit_mb=2560", "-artifact_prefix=" + artifacts.string() + "/"};
+    if (o_.keep_going) argv.insert(argv.end(), {"-ignore_crashes=1", "-ignore_timeouts=1", "-ignore_ooms=1"});
     fs::path dict = o_.corpus_root / "dict" / (fuzzer + ".dict");
     if (fuzzer != "plain_save_path_fuzzer" && fs::exists(dict)) argv.push_back("-dict=" + dict.string());
     argv.insert(argv.end(), o_.libfuzzer_flags.begin(), o_.libfuzzer_flags.end());
@@ -153,6 +155,7 @@ class FuzzSession {
     for (const auto& a : argv) std::ofstream(log, std::ios::app) << " " << a;
     std::ofstream(log, std::ios::app) << "\n";
     bool scenario_fuzzer = fuzzer == "save_path_fuzzer" || fuzzer == "plain_save_path_fuzzer";
+    auto t0 = Clock::now();
     int code = run_logged(argv, scenario_fuzzer ? o_.mutant : "", log, Clock::now() + share + std::chrono::minutes(2));
 
     std::vector<fs::path> found;
@@ -163,7 +166,8 @@ class FuzzSession {
                        log.string() + ":\n" + tail(log, 15));
     std::size_t findings = 0;
     for (const auto& a : found) findings += fuzzer == "save_path_fuzzer" ? report_scenario(a) : report_input(fuzzer, bin, a);
-    std::cout << "SUMMARY: fuzzer=" << fuzzer << " seconds=" << secs << " jobs=" << o_.jobs << " " << log_stats(log)
+    auto took = std::chrono::duration_cast<std::chrono::seconds>(Clock::now() - t0).count();
+    std::cout << "SUMMARY: fuzzer=" << fuzzer << " seconds=" << took << " jobs=" << o_.jobs << " " << log_stats(log)
               << " crash_inputs=" << found.size() << " findings=" << findings << " corpus=" << corpus.string() << "\n";
     return findings;
   }
@@ -176,7 +180,12 @@ class FuzzSession {
     RunnerOptions runner{true, 0};
     auto target = make_target(target_, 0);
     RunResult r = run_scenario(s, *target, runner);
-    if (!r.finding) return report_input("save_path_fuzzer", o_.fuzzer_dir / "save_path_fuzzer", input);
+    if (!r.finding) {
+      std::cout << "savefuzz: " << input.string() << " decodes to a scenario that passes: the fuzzer process itself "
+                << "failed (sanitizer report, timeout, out of memory), or the fuzzer and savefuzz come from "
+                << "different builds\n";
+      return report_input("save_path_fuzzer", o_.fuzzer_dir / "save_path_fuzzer", input);
+    }
     Signature sig{r.finding->invariant, step_kind_of(r.finding->request)};
     if (std::find(seen_.begin(), seen_.end(), sig) != seen_.end()) {
       std::cout << "savefuzz: " << input.string() << " fails like an earlier input (" << invariant_name(sig.invariant)
@@ -236,6 +245,7 @@ CLI::App* add_fuzz_command(CLI::App& app, FuzzOptions& o) {
   cmd->add_option("--findings", o.findings_dir, "folder for finding scenario files (default findings/)");
   cmd->add_option("--mutant", o.mutant, "a bug of the reference target, for the scenario fuzzers");
   cmd->add_option("--libfuzzer-flag", o.libfuzzer_flags, "passed to libFuzzer as is, repeatable (e.g. -max_len=65536)");
+  cmd->add_flag("--keep-going", o.keep_going, "go on after a finding until --time runs out (nightly runs)");
   cmd->add_flag("!--no-seeds", o.seeds, "start from the working corpus alone, not corpus/seeds/");
   cmd->add_flag("!--no-shrink", o.shrink, "save findings as decoded, without shrinking");
   return cmd;
@@ -260,7 +270,7 @@ int run_fuzz(FuzzOptions o, const std::string& program) {
   std::size_t findings = 0;
   auto share = std::chrono::duration_cast<std::chrono::milliseconds>(time / static_cast<long>(o.fuzzers.size()));
   for (const auto& f : o.fuzzers) {
-    if (interrupted()) break;
+    if (interrupted() || (findings && !o.keep_going)) break;
     findings += session.run(f, share);
   }
   restore_interrupts();

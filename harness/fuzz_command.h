@@ -22,6 +22,7 @@ struct FuzzOptions {
   std::filesystem::path findings_dir = "findings";   // scenario files of what was found
   std::string mutant;                             // $SAVEFUZZ_MUTANT for the scenario fuzzers
   std::vector<std::string> libfuzzer_flags;       // passed through as they are
+  bool keep_going = false;  // collect crash inputs until the time is up (else stop at the first)
   bool seeds = true;
   bool shrink = true;
 };

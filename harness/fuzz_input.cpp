@@ -104,14 +104,10 @@ Scenario decode_fuzz_input(std::span<const std::uint8_t> data, const Limits& lim
 
   ByteChoices world_choices(records[0].tag, records[0].body);
   StepDrawer drawer(limits, world_choices);
-  auto up_to = [&](int n) { return static_cast<int>(world_choices.below(static_cast<std::uint64_t>(n) + 1)); };
-  WorldSize size;
-  size.practices = up_to(2);
-  size.practitioners = up_to(3);
-  size.patients = up_to(3);
-  size.clients = up_to(2);
-  size.appointments = up_to(3);
-  size.documents = up_to(2);
+  auto roll = [&](int lo, int hi) { return lo + static_cast<int>(world_choices.below(static_cast<std::uint64_t>(hi - lo))); };
+  WorldSize size;  // the property campaign's ranges: at least one practice, practitioner, patient
+  if (records[0].tag != kNoWorldTag)
+    size = {roll(1, 3), roll(1, 4), roll(1, 4), roll(0, 3), roll(0, 4), roll(0, 3)};
   Scenario s{"fuzz-input", "decoded from a save_path_fuzzer input", drawer.world(size)};
 
   for (std::size_t i = 1; i < records.size() && i <= kMaxFuzzSteps; ++i) {
@@ -135,7 +131,7 @@ Scenario decode_fuzz_input(std::span<const std::uint8_t> data, const Limits& lim
 }
 
 std::string encode_scenario(const Scenario& s) {
-  std::vector<FuzzRecord> records{{0, std::string(6, '\0')}};  // every world count 0
+  std::vector<FuzzRecord> records{{kNoWorldTag, ""}};
   for (Step step : s.steps) {
     step.expect.reset();
     records.push_back({kLiteralTag, step.to_json().dump(-1, ' ', false, Json::error_handler_t::replace)});

@@ -13,7 +13,8 @@
 namespace savefuzz {
 
 // A record is a tag byte, a 3-byte little-endian body length, then the body. The first record
-// sizes the world (the set-up preamble); each later record is one step:
+// sizes the world (the set-up preamble), or with tag 255 asks for none; each later record is one
+// step:
 //   tag   0..207  a request of op (tag % 13), its arguments drawn from the body's bytes
 //   tag 208..215  restart;  216..223 crash;  224..231 crash_during of a drawn write
 //   tag 232..255  a literal step: the body is the step's JSON as a scenario file writes it
@@ -26,6 +27,7 @@ struct FuzzRecord {
 };
 
 inline constexpr std::uint8_t kLiteralTag = 232;
+inline constexpr std::uint8_t kNoWorldTag = 255;
 inline constexpr std::size_t kMaxFuzzSteps = 256;  // later records are ignored: bounded executions
 
 std::vector<FuzzRecord> split_records(std::span<const std::uint8_t> data);

@@ -1,9 +1,12 @@
 // The regression corpus: every mutant of the manifest is caught by its scenario with the
 // invariant it names, in-process and through records-server; the correct target passes it all.
 #include <fstream>
+#include <iterator>
 
 #include <gtest/gtest.h>
 
+#include "harness/decode_command.h"
+#include "harness/fuzz_input.h"
 #include "harness/inprocess_target.h"
 #include "harness/process_target.h"
 #include "harness/runner.h"
@@ -86,6 +89,32 @@ INSTANTIATE_TEST_SUITE_P(Catalogue, MutantScenario, ::testing::ValuesIn(cases())
   std::replace(n.begin(), n.end(), '-', '_');
   return n;
 });
+
+// The save_path_fuzzer seeds are the regression scenarios encoded (`savefuzz encode`): each is
+// current, and decodes to a scenario that catches its mutant the same way.
+TEST(Corpus, EveryRegressionIsASaveFuzzerSeedThatDecodesToItsSteps) {
+  for (const auto& f : scenario_files(kCorpus / "regressions")) {
+    auto seed = kCorpus / "seeds" / "save_path_fuzzer" / (f.stem().string() + ".bin");
+    std::ifstream in(seed, std::ios::binary);
+    ASSERT_TRUE(in) << seed << " is missing: run savefuzz encode corpus/regressions --out corpus/seeds/save_path_fuzzer";
+    std::string bytes{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+    EXPECT_EQ(bytes, encode_scenario(load(f))) << seed << " is stale: encode it again";
+  }
+}
+
+TEST(Corpus, DecodedSeedsCatchTheirMutantWithTheExpectedInvariant) {
+  for (const Entry& e : manifest()) {
+    Scenario s = decode_fuzz_file(kCorpus / "seeds" / "save_path_fuzzer" / (e.scenario.stem().string() + ".bin"));
+    auto good = target(false, "");
+    EXPECT_FALSE(run_scenario(s, *good, {}).finding) << e.scenario;
+    auto bad = target(false, e.mutant);
+    RunResult r = run_scenario(s, *bad, {});
+    ASSERT_TRUE(r.finding) << "the decoded seed of " << e.scenario << " misses " << e.mutant;
+    std::string got(invariant_name(r.finding->invariant));
+    EXPECT_NE(std::find(e.invariants.begin(), e.invariants.end(), got), e.invariants.end())
+        << e.mutant << " was reported as " << got << " at " << r.finding->where;
+  }
+}
 
 TEST(Corpus, EveryRegressionScenarioLoadsAndHasADescription) {
   auto files = scenario_files(kCorpus / "regressions");
