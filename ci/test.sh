@@ -7,4 +7,7 @@ cd "$(dirname "$0")/.."
 bash ci/setup.sh
 cmake --preset dev >/dev/null
 cmake --build --preset dev -- -k 0
+# The fuzzers (clang, libFuzzer): the dev build's fuzz-smoke tests run them from build/fuzz.
+cmake --preset fuzz >/dev/null
+cmake --build --preset fuzz -- -k 0
 ctest --preset dev "$@"
