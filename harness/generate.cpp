@@ -61,7 +61,6 @@ class Builder : public Dice {
   Builder(const Model& m, Choices& c) : Dice{&c}, limits_(m.limits()), model_(m) {}
 
   Model& model() { return model_; }
-  const Model& model() const { return model_; }
   void use(Choices& c) { c_ = &c; }
 
   std::string id_of(Kind kind, const std::vector<std::string>& pool) {
@@ -247,7 +246,6 @@ class RcChoices : public Choices {
   }
 };
 
-
 }  // namespace
 
 std::string draw_text(Choices& c, std::size_t limit) {
@@ -292,7 +290,6 @@ struct StepDrawer::Impl : Builder {
 StepDrawer::StepDrawer(const Limits& limits, Choices& choices) : impl_(std::make_unique<Impl>(limits, choices)) {}
 StepDrawer::~StepDrawer() = default;
 void StepDrawer::use(Choices& choices) { impl_->use(choices); }
-const Model& StepDrawer::model() const { return impl_->model(); }
 
 std::vector<Step> StepDrawer::world(const WorldSize& n) {
   std::vector<Step> steps;

@@ -34,7 +34,6 @@ class StepDrawer {
   StepDrawer(const Limits& limits, Choices& choices);
   ~StepDrawer();
   void use(Choices& choices);  // later draws come from `choices`
-  const Model& model() const;
 
   std::vector<Step> world(const WorldSize& size);  // the set-up preamble
   Step request_step(Op op);                        // sometimes malformed on purpose

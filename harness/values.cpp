@@ -34,8 +34,13 @@ std::size_t utf8_sequence(std::string_view s, std::size_t i) {
 }  // namespace
 
 bool valid_utf8(std::string_view s) {
-  for (std::size_t i = 0, len = 0; i < s.size(); i += len)
+  for (std::size_t i = 0, len = 0; i < s.size(); i += len) {
+    if (static_cast<unsigned char>(s[i]) < 0x80) {  // ASCII fast path: texts at the limit are long
+      len = 1;
+      continue;
+    }
     if ((len = utf8_sequence(s, i)) == 0) return false;
+  }
   return true;
 }
 
