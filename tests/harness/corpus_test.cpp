@@ -1,5 +1,6 @@
 // The regression corpus: every mutant of the manifest is caught by its scenario with the
-// invariant it names, in-process and through records-server; the correct target passes it all.
+// invariant it names, in-process and through records-server, and so is its shortest scenario
+// (bench/shortest/); the correct target passes them all.
 #include <fstream>
 #include <iterator>
 
@@ -17,6 +18,7 @@ namespace savefuzz {
 namespace {
 
 const std::filesystem::path kCorpus = SAVEFUZZ_SOURCE_DIR "/corpus";
+const std::filesystem::path kShortest = SAVEFUZZ_SOURCE_DIR "/bench/shortest";
 
 struct Entry {
   std::string mutant;
@@ -71,6 +73,17 @@ TEST_P(MutantScenario, FailsOnItsMutantWithTheExpectedInvariantAndPassesWithoutI
     std::string got(invariant_name(r.finding->invariant));
     EXPECT_NE(std::find(e.invariants.begin(), e.invariants.end(), got), e.invariants.end())
         << mutant << " was reported as " << got << " at " << r.finding->where;
+
+    // The benchmarks' "shortest possible length" (bench/shortest/) must really show the bug.
+    auto shortest = kShortest / (mutant + ".json");
+    Scenario minimal = load(shortest);
+    RunResult minimal_clean = run_scenario(minimal, *good, {});
+    EXPECT_FALSE(minimal_clean.finding) << shortest << " fails on the correct target: " << minimal_clean.finding->detail;
+    RunResult minimal_bad = run_scenario(minimal, *bad, {});
+    ASSERT_TRUE(minimal_bad.finding) << shortest << " misses " << mutant;
+    got = invariant_name(minimal_bad.finding->invariant);
+    EXPECT_NE(std::find(e.invariants.begin(), e.invariants.end(), got), e.invariants.end())
+        << shortest << " was reported as " << got << " at " << minimal_bad.finding->where;
     return;
   }
   FAIL() << "corpus/mutants.json has no entry for " << mutant;
