@@ -59,31 +59,25 @@ std::unique_ptr<Target> target(bool subprocess, const std::string& mutant) {
 
 class MutantScenario : public ::testing::TestWithParam<std::tuple<std::string, bool>> {};
 
+// `file` passes on the correct target and fails on `e`'s mutant with an invariant it names.
+void expect_caught(const std::filesystem::path& file, const Entry& e, bool subprocess) {
+  Scenario s = load(file);
+  RunResult clean = run_scenario(s, *target(subprocess, ""), {});
+  EXPECT_FALSE(clean.finding) << file << " fails on the correct target: " << clean.finding->detail;
+  RunResult r = run_scenario(s, *target(subprocess, e.mutant), {});
+  ASSERT_TRUE(r.finding) << file << " misses " << e.mutant;
+  std::string got(invariant_name(r.finding->invariant));
+  EXPECT_NE(std::find(e.invariants.begin(), e.invariants.end(), got), e.invariants.end())
+      << file << " shows " << e.mutant << " as " << got << " at " << r.finding->where;
+}
+
 TEST_P(MutantScenario, FailsOnItsMutantWithTheExpectedInvariantAndPassesWithoutIt) {
   auto [mutant, subprocess] = GetParam();
   for (const Entry& e : manifest()) {
     if (e.mutant != mutant) continue;
-    Scenario s = load(e.scenario);
-    auto good = target(subprocess, "");
-    RunResult clean = run_scenario(s, *good, {});
-    EXPECT_FALSE(clean.finding) << e.scenario << " fails on the correct target: " << clean.finding->detail;
-    auto bad = target(subprocess, mutant);
-    RunResult r = run_scenario(s, *bad, {});
-    ASSERT_TRUE(r.finding) << e.scenario << " misses " << mutant;
-    std::string got(invariant_name(r.finding->invariant));
-    EXPECT_NE(std::find(e.invariants.begin(), e.invariants.end(), got), e.invariants.end())
-        << mutant << " was reported as " << got << " at " << r.finding->where;
-
+    expect_caught(e.scenario, e, subprocess);
     // The benchmarks' "shortest possible length" (bench/shortest/) must really show the bug.
-    auto shortest = kShortest / (mutant + ".json");
-    Scenario minimal = load(shortest);
-    RunResult minimal_clean = run_scenario(minimal, *good, {});
-    EXPECT_FALSE(minimal_clean.finding) << shortest << " fails on the correct target: " << minimal_clean.finding->detail;
-    RunResult minimal_bad = run_scenario(minimal, *bad, {});
-    ASSERT_TRUE(minimal_bad.finding) << shortest << " misses " << mutant;
-    got = invariant_name(minimal_bad.finding->invariant);
-    EXPECT_NE(std::find(e.invariants.begin(), e.invariants.end(), got), e.invariants.end())
-        << shortest << " was reported as " << got << " at " << minimal_bad.finding->where;
+    expect_caught(kShortest / (mutant + ".json"), e, subprocess);
     return;
   }
   FAIL() << "corpus/mutants.json has no entry for " << mutant;
