@@ -47,8 +47,10 @@ class History {
   std::vector<std::pair<std::size_t, std::pair<Event, std::string>>> events_;  // step, (event, appointment)
 };
 
-// The invariant a divergence breaks. `model` is the state before the step; `several_outcomes`
-// when an unresolved crash_during left more than one allowed state and none explains the answer.
+// The invariant a divergence breaks. `model` is the model the answer was predicted from: only its
+// limits are read, and for reads (which change nothing) its entities, so after a write it may
+// already hold the write's predicted effect. `several_outcomes` when an unresolved crash_during
+// left more than one allowed state and none explains the answer.
 Invariant classify(const Model& model, const Call& call, const Response& expected, const Response& actual,
                    const History& history, bool several_outcomes);
 

@@ -48,43 +48,6 @@ fs::path default_fuzzer_dir() {
   return self / ".." / ".." / "fuzz" / "bin";  // build/<preset>/bin -> build/fuzz/bin
 }
 
-// Starts argv with its output appended to `log`, waits until it exits or `deadline` passes (then
-// SIGTERM, and SIGKILL 10 s later). Ctrl-C reaches the child through the terminal; libFuzzer then
-// finishes its unit and exits, and we wait for it.
-int run_logged(const std::vector<std::string>& argv, const std::string& mutant, const fs::path& log,
-               Clock::time_point deadline) {
-  pid_t pid = ::fork();
-  if (pid < 0) throw SetupError(std::string("cannot fork: ") + std::strerror(errno));
-  if (pid == 0) {
-    int fd = ::open(log.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
-    if (fd >= 0) {
-      ::dup2(fd, 1);
-      ::dup2(fd, 2);
-    }
-    if (mutant.empty()) ::unsetenv("SAVEFUZZ_MUTANT");
-    else ::setenv("SAVEFUZZ_MUTANT", mutant.c_str(), 1);
-    std::vector<char*> args;
-    for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
-    args.push_back(nullptr);
-    ::execv(args[0], args.data());
-    ::_exit(127);
-  }
-  bool termed = false;
-  for (;;) {
-    int status = 0;
-    pid_t r = ::waitpid(pid, &status, WNOHANG);
-    if (r == pid) return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-    auto now = Clock::now();
-    if (!termed && now > deadline) {
-      ::kill(pid, SIGTERM);
-      termed = true;
-    } else if (termed && now > deadline + std::chrono::seconds(10)) {
-      ::kill(pid, SIGKILL);
-    }
-    std::this_thread::sleep_for(std::chrono::milliseconds(100));
-  }
-}
-
 std::set<fs::path> artifacts_in(const fs::path& dir) {
   std::set<fs::path> out;
   std::error_code ec;
@@ -229,6 +192,42 @@ class FuzzSession {
 };
 
 }  // namespace
+
+// Ctrl-C reaches the child through the terminal; libFuzzer then finishes its unit and exits, and
+// we wait for it.
+int run_logged(const std::vector<std::string>& argv, const std::string& mutant, const fs::path& log,
+               Clock::time_point deadline) {
+  pid_t pid = ::fork();
+  if (pid < 0) throw SetupError(std::string("cannot fork: ") + std::strerror(errno));
+  if (pid == 0) {
+    int fd = ::open(log.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
+    if (fd >= 0) {
+      ::dup2(fd, 1);
+      ::dup2(fd, 2);
+    }
+    if (mutant.empty()) ::unsetenv("SAVEFUZZ_MUTANT");
+    else ::setenv("SAVEFUZZ_MUTANT", mutant.c_str(), 1);
+    std::vector<char*> args;
+    for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
+    args.push_back(nullptr);
+    ::execv(args[0], args.data());
+    ::_exit(127);
+  }
+  bool termed = false;
+  for (;;) {
+    int status = 0;
+    pid_t r = ::waitpid(pid, &status, WNOHANG);
+    if (r == pid) return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+    auto now = Clock::now();
+    if (!termed && now > deadline) {
+      ::kill(pid, SIGTERM);
+      termed = true;
+    } else if (termed && now > deadline + std::chrono::seconds(10)) {
+      ::kill(pid, SIGKILL);
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+}
 
 CLI::App* add_fuzz_command(CLI::App& app, FuzzOptions& o) {
   CLI::App* cmd = app.add_subcommand(

@@ -32,4 +32,10 @@ CLI::App* add_fuzz_command(CLI::App& app, FuzzOptions& options);
 // Exit code: 0 nothing found, 1 a finding, 2 usage or set-up error.
 int run_fuzz(FuzzOptions options, const std::string& program);
 
+// Runs `argv` with its output appended to `log` and $SAVEFUZZ_MUTANT set to `mutant` (unset when
+// empty) until it exits or `deadline` passes (then SIGTERM, and SIGKILL 10 s later). Returns its
+// exit code, or 128 + the signal that ended it.
+int run_logged(const std::vector<std::string>& argv, const std::string& mutant, const std::filesystem::path& log,
+               std::chrono::steady_clock::time_point deadline);
+
 }  // namespace savefuzz

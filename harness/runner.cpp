@@ -81,11 +81,10 @@ class Run {
 
     bool mutating = r && spec(r->op).mutating;
     bool storage_refused = mutating && actual.error == ErrorCode::unavailable;
-    // The pre-step state, for history and classification; only a change needs a copy.
-    std::optional<Model> before;
-    if (mutating) before = candidates_.front();
-    const Model& pre = before ? *before : candidates_.front();
-    if (r) history_.record(step, *r, actual, pre);
+    // History reads the state before the step, so it is recorded before any candidate applies it.
+    // No copy of the model is kept: that would cost a whole model per write, quadratic in long
+    // scenarios. classify() reads the model only for limits and for reads, which change nothing.
+    if (r) history_.record(step, *r, actual, candidates_.front());
 
     std::vector<Model> kept;
     std::vector<Response> predicted;
@@ -105,7 +104,7 @@ class Run {
       predicted.push_back(std::move(p));
     }
     if (kept.empty()) {
-      Invariant inv = classify(pre, call, predicted.front(), actual, history_, candidates_.size() > 1);
+      Invariant inv = classify(candidates_.front(), call, predicted.front(), actual, history_, candidates_.size() > 1);
       Json expected = predicted.size() == 1 ? to_json(predicted.front()) : Json::array();
       if (predicted.size() > 1)
         for (const auto& p : predicted) expected.push_back(to_json(p));

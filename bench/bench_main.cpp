@@ -1,0 +1,239 @@
+// savefuzz-bench: the figures by which savefuzz is judged, in bench/results/latest.{md,json}.
+//
+//   savefuzz-bench [--section kill|throughput|growth]... [--mutant M]... [--engine E]... [--seeds 10] ...
+//
+// The kill table runs each measurement in its own process (`savefuzz-bench measure ...`, which
+// prints one JSON line), --jobs at a time. Nothing here asserts a time: the figures are reported.
+#include <chrono>
+#include <ctime>
+#include <cstdio>
+#include <iostream>
+#include <sstream>
+#include <thread>
+
+#include <unistd.h>
+
+#include <CLI/CLI.hpp>
+
+#include "bench/kill_table.h"
+#include "bench/measure.h"
+#include "bench/report.h"
+#include "bench/throughput.h"
+#include "harness/atomic_file.h"
+#include "harness/data_dir.h"
+#include "harness/subprocess.h"
+#include "harness/target.h"
+#include "harness/target_options.h"
+#include "targets/records/mutants.h"
+
+namespace {
+
+namespace fs = std::filesystem;
+using namespace savefuzz;
+using namespace savefuzz::bench;
+
+constexpr int kExitUsage = 2;
+
+struct Options {
+  std::vector<std::string> sections{"kill", "throughput", "growth"};
+  std::vector<std::string> engines;  // default: all five
+  KillTableOptions kill;
+  ThroughputOptions throughput;
+  GrowthOptions growth;
+  fs::path out_dir = fs::path(SAVEFUZZ_SOURCE_DIR) / "bench" / "results";
+  fs::path corpus_root = fs::path(SAVEFUZZ_SOURCE_DIR) / "corpus";
+  fs::path disk_root;  // a data root on disk, measured beside default_data_root() (default: <out>/work)
+  std::optional<std::chrono::milliseconds> budget, fuzz_budget, baseline_min, baseline_cap, fuzz_baseline_cap;
+};
+
+struct MeasureOptions {
+  std::string engine, mutant;
+  std::uint64_t seed = 1;
+  long budget_ms = 60'000;
+  fs::path work;
+  Programs programs;
+};
+
+std::string now_utc() {
+  std::time_t t = std::time(nullptr);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%d %H:%M UTC", std::gmtime(&t));
+  return buf;
+}
+
+std::string commit() {
+  std::string cmd = "git -C '" + std::string(SAVEFUZZ_SOURCE_DIR) + "' rev-parse --short HEAD 2>/dev/null";
+  std::string out;
+  if (FILE* p = ::popen(cmd.c_str(), "r")) {
+    char buf[64];
+    while (std::fgets(buf, sizeof buf, p)) out += buf;
+    ::pclose(p);
+  }
+  while (!out.empty() && (out.back() == '\n' || out.back() == '\r')) out.pop_back();
+  return out.empty() ? "unknown" : out;
+}
+
+void check_programs(const Options& o) {
+  for (Engine e : o.kill.engines)
+    if (is_fuzzer(e) && ::access((o.kill.programs.fuzz_bin / std::string(engine_name(e))).c_str(), X_OK) != 0)
+      throw SetupError("no " + std::string(engine_name(e)) + " in " + o.kill.programs.fuzz_bin.string() +
+                       ": build the fuzz preset (cmake --preset fuzz && cmake --build --preset fuzz), give --fuzz-bin, "
+                       "or leave the fuzzers out with --engine");
+  Subprocess::check_executable(o.kill.programs.server.string());
+}
+
+int run_bench(Options& o, const std::string& command) {
+  KillTableOptions& k = o.kill;
+  if (k.mutants.empty())
+    for (const auto& m : records::all_mutants()) k.mutants.emplace_back(m.name);
+  for (const auto& m : k.mutants)
+    if (!records::mutant_from_name(m) || m == "none") throw SetupError("unknown mutant '" + m + "'");
+  if (o.engines.empty()) k.engines.assign(std::begin(kAllEngines), std::end(kAllEngines));
+  for (const auto& e : o.engines) {
+    auto engine = engine_from_name(e);
+    if (!engine) throw SetupError("unknown engine '" + e + "' (in-process, subprocess, save_path_fuzzer, plain-rapidcheck, plain_save_path_fuzzer)");
+    k.engines.push_back(*engine);
+  }
+  k.budget = o.budget.value_or(k.budget);
+  k.fuzz_budget = o.fuzz_budget.value_or(k.fuzz_budget);
+  k.baseline_min = o.baseline_min.value_or(k.baseline_min);
+  k.baseline_cap = o.baseline_cap.value_or(k.baseline_cap);
+  k.fuzz_baseline_cap = o.fuzz_baseline_cap.value_or(k.fuzz_baseline_cap);
+  k.programs.dict_dir = o.corpus_root / "dict";
+  k.work_dir = o.out_dir / "work";
+  if (o.disk_root.empty()) o.disk_root = k.work_dir / "data";
+  fs::create_directories(o.disk_root);
+  bool kill = false, throughput = false, growth = false;
+  for (const auto& s : o.sections) {
+    if (s == "kill") kill = true;
+    else if (s == "throughput") throughput = true;
+    else if (s == "growth") growth = true;
+    else throw SetupError("unknown section '" + s + "' (kill, throughput, growth)");
+  }
+  if (kill) check_programs(o);
+  else Subprocess::check_executable(k.programs.server.string());
+
+  Json results{{"date", now_utc()}, {"commit", commit()}, {"command", command}, {"machine", describe_machine()}};
+  std::cerr << "savefuzz-bench: " << results["machine"].dump() << "\n";
+  auto save = [&] {  // after each section, so an interrupted run keeps what it measured
+    fs::create_directories(o.out_dir);
+    for (auto [name, text] : {std::pair{"latest.json", results.dump(2)}, std::pair{"latest.md", render_markdown(results)}})
+      if (auto err = write_file_atomically(o.out_dir / name, text + "\n"); !err.empty()) throw SetupError(err);
+  };
+  if (kill) {
+    std::cerr << "savefuzz-bench: kill table, " << k.mutants.size() << " mutants × " << k.engines.size() << " engines × "
+              << k.seeds << " seeds (fuzzers: " << k.fuzz_seeds << "), " << k.jobs << " at a time (log: " << (k.work_dir / "measurements.jsonl").string()
+              << ")\n";
+    results["kill_table"] = run_kill_table(k);
+    save();
+  }
+  if (throughput) {
+    std::cerr << "savefuzz-bench: throughput\n";
+    o.throughput.server = k.programs.server;
+    o.throughput.data_roots = {default_data_root(), o.disk_root};
+    results["throughput"] = measure_throughput(o.throughput);
+    save();
+  }
+  if (growth) {
+    std::cerr << "savefuzz-bench: cost growth\n";
+    o.growth.data_root = o.disk_root == default_data_root() ? o.disk_root : default_data_root();
+    results["growth"] = measure_growth(o.growth);
+  }
+  save();
+  std::cout << render_markdown(results) << "\nwritten: " << (o.out_dir / "latest.md").string() << " and "
+            << (o.out_dir / "latest.json").string() << "\n";
+  return 0;
+}
+
+int run_measure(const MeasureOptions& o) {
+  auto engine = engine_from_name(o.engine);
+  if (!engine) throw SetupError("unknown engine '" + o.engine + "'");
+  Task t{*engine, o.mutant, o.seed, std::chrono::milliseconds(o.budget_ms)};
+  Measurement m = measure(t, o.programs, o.work);
+  std::cout << to_json(m).dump() << std::endl;
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"savefuzz-bench: the kill table (every mutant × engine, with plain libFuzzer and plain RapidCheck "
+               "baselines), throughput and harness overhead, and cost growth; writes latest.md and latest.json.",
+               "savefuzz-bench"};
+  Options o;
+  fs::path bin_dir = fs::path(SAVEFUZZ_BIN_DIR);
+  o.kill.programs.server = bin_dir / "records-server";
+  o.kill.programs.fuzz_bin = fs::path(SAVEFUZZ_SOURCE_DIR) / "build" / "fuzz" / "bin";
+  o.kill.shortest_dir = fs::path(SAVEFUZZ_SOURCE_DIR) / "bench" / "shortest";
+  o.kill.program = fs::read_symlink("/proc/self/exe");
+  o.kill.jobs = std::max(1u, std::thread::hardware_concurrency() / 2);
+  app.add_option("--section", o.sections, "kill, throughput, growth; repeatable (default: all three)");
+  app.add_option("--mutant", o.kill.mutants, "mutants of the kill table, repeatable (default: the whole catalogue)");
+  app.add_option("--engine", o.engines,
+                 "engines, repeatable: in-process, subprocess, save_path_fuzzer, plain-rapidcheck, "
+                 "plain_save_path_fuzzer (default: all)");
+  app.add_option("--seeds", o.kill.seeds, "seeds per mutant and engine (default 10)")->check(CLI::Range(1u, 1000u));
+  std::optional<unsigned> fuzz_seeds;
+  app.add_option("--fuzz-seeds", fuzz_seeds, "seeds per mutant for the two fuzzers (default: --seeds)")
+      ->check(CLI::Range(1u, 1000u));
+  add_duration_option(app, "--budget", o.budget, "per property-engine run (default 60s)");
+  add_duration_option(app, "--fuzz-budget", o.fuzz_budget, "per save_path_fuzzer run (default 10m)");
+  app.add_option("--baseline-factor", o.kill.baseline_factor,
+                 "a baseline run gets this many times the slowest savefuzz run it is compared with (default 10)")
+      ->check(CLI::PositiveNumber);
+  add_duration_option(app, "--baseline-min", o.baseline_min, "least budget of a baseline run (default 5s)");
+  add_duration_option(app, "--baseline-cap", o.baseline_cap, "most budget of a plain RapidCheck run (default 60s)");
+  add_duration_option(app, "--fuzz-baseline-cap", o.fuzz_baseline_cap, "most budget of a plain libFuzzer run (default 10m)");
+  app.add_option("--jobs", o.kill.jobs, "kill-table measurements at once (default: half the cores)")
+      ->check(CLI::Range(1u, 1024u));
+  app.add_option("--server", o.kill.programs.server, "records-server (default: beside this program)");
+  app.add_option("--fuzz-bin", o.kill.programs.fuzz_bin, "the fuzz preset's bin folder (default build/fuzz/bin)");
+  app.add_option("--corpus-root", o.corpus_root, "holds dict/ (default corpus)");
+  app.add_option("--shortest", o.kill.shortest_dir, "the shortest scenario per mutant (default bench/shortest)");
+  app.add_option("--out", o.out_dir, "where latest.md, latest.json and work/ go (default bench/results)");
+  app.add_option("--disk-root", o.disk_root,
+                 "a data root on disk for the throughput section, measured beside the default one (default <out>/work/data)");
+  app.add_option("--throughput-scenarios", o.throughput.scenarios, "scenarios per throughput round (default 200)")
+      ->check(CLI::Range(1u, 1000000u));
+  app.add_option("--repeats", o.throughput.repeats, "throughput rounds; medians are reported (default 5)")
+      ->check(CLI::Range(1u, 1000u));
+  app.add_option("--crash-cycles", o.throughput.crash_cycles, "crash-and-restart cycles per round (default 200)")
+      ->check(CLI::Range(1u, 1000000u));
+  app.add_option("--growth-lengths", o.growth.lengths, "scenario lengths of the growth section (default 10 100 1000 10000)")
+      ->check(CLI::Range(1u, 1000000u));
+  app.add_option("--growth-scopes", o.growth.scopes, "appointments in the world (default 2 20 200)")
+      ->check(CLI::Range(1, 100000));
+  app.add_option("--scope-steps", o.growth.scope_steps, "steps of each scope scenario (default 1000)")
+      ->check(CLI::Range(1u, 1000000u));
+
+  MeasureOptions m;
+  CLI::App* measure_cmd = app.add_subcommand("measure", "one kill-table measurement, as one JSON line (used by the table)");
+  measure_cmd->add_option("--engine", m.engine)->required();
+  measure_cmd->add_option("--mutant", m.mutant)->required();
+  measure_cmd->add_option("--seed", m.seed)->required();
+  measure_cmd->add_option("--budget-ms", m.budget_ms)->required()->check(CLI::PositiveNumber);
+  measure_cmd->add_option("--work", m.work)->required();
+  measure_cmd->add_option("--server", m.programs.server)->required();
+  measure_cmd->add_option("--fuzz-bin", m.programs.fuzz_bin)->required();
+  measure_cmd->add_option("--dict-dir", m.programs.dict_dir)->required();
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    std::cerr << "savefuzz-bench: " << e.what() << "\nrun 'savefuzz-bench --help' for usage\n";
+    return kExitUsage;
+  }
+  try {
+    if (measure_cmd->parsed()) return run_measure(m);
+    o.kill.fuzz_seeds = fuzz_seeds.value_or(o.kill.seeds);
+    std::string command;
+    for (int i = 0; i < argc; ++i) command += (i ? " " : "") + std::string(i ? argv[i] : "savefuzz-bench");
+    return run_bench(o, command);
+  } catch (const SetupError& e) {
+    std::cerr << "savefuzz-bench: set-up error: " << e.what() << "\n";
+  } catch (const std::exception& e) {
+    std::cerr << "savefuzz-bench: error: " << e.what() << "\n";
+  }
+  return kExitUsage;
+}

@@ -1,0 +1,113 @@
+// bench-smoke: savefuzz-bench on a tiny budget produces well-formed results. No figure is judged
+// here (timings belong in notes, not tests); what is checked is that every section ran, that the
+// table has a row per mutant and engine, and that an engine that always finds this mutant did.
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <sstream>
+
+#include <unistd.h>
+
+#include "harness/op_table.h"
+#include "harness/subprocess.h"
+#include "tests/support/temp_dir.h"
+
+namespace savefuzz {
+namespace {
+
+namespace fs = std::filesystem;
+
+struct Ran {
+  ExitStatus status;
+  std::string output;
+};
+
+Ran run_bench(std::vector<std::string> args) {
+  args.insert(args.begin(), std::string(SAVEFUZZ_BIN_DIR) + "/savefuzz-bench");
+  Subprocess p(args, {});
+  auto deadline = Clock::now() + std::chrono::minutes(8);
+  Ran r;
+  for (LineRead l; (l = p.read_line(deadline)).kind == LineRead::Kind::line;) r.output += l.text + "\n";
+  auto status = p.wait_until(deadline);
+  r.status = status ? *status : p.kill();
+  r.output += p.stderr_tail();
+  return r;
+}
+
+std::string read(const fs::path& file) {
+  std::stringstream s;
+  s << std::ifstream(file).rdbuf();
+  return s.str();
+}
+
+TEST(BenchSmoke, EverySectionRunsAndWritesAWellFormedTable) {
+  testing::TempDir out;
+  // The fuzzer engines need the fuzz preset's build; without it the table covers the others.
+  bool fuzzers = ::access(SAVEFUZZ_FUZZ_BIN "/save_path_fuzzer", X_OK) == 0 &&
+                 ::access(SAVEFUZZ_FUZZ_BIN "/plain_save_path_fuzzer", X_OK) == 0;
+  std::vector<std::string> engines{"in-process", "subprocess", "plain-rapidcheck"};
+  if (fuzzers) engines.insert(engines.end(), {"save_path_fuzzer", "plain_save_path_fuzzer"});
+  std::vector<std::string> args{"--out", out.path().string(), "--fuzz-bin", SAVEFUZZ_FUZZ_BIN,
+                                "--mutant", "patient-reads-unshared", "--seeds", "1", "--budget", "60s",
+                                "--fuzz-budget", "90s", "--baseline-min", "1s", "--baseline-cap", "2s",
+                                "--fuzz-baseline-cap", "3s", "--throughput-scenarios", "3", "--repeats", "1",
+                                "--crash-cycles", "3", "--growth-lengths", "10", "40", "--growth-scopes", "2", "4",
+                                "--scope-steps", "20", "--jobs", "2"};
+  for (const auto& e : engines) args.insert(args.end(), {"--engine", e});
+  Ran r = run_bench(args);
+  ASSERT_EQ(r.status.code, 0) << r.output;
+
+  Json j = Json::parse(read(out.path() / "latest.json"));
+  EXPECT_GE(j["machine"]["cores"].get<int>(), 1);
+  EXPECT_FALSE(j["machine"]["cpu"].get<std::string>().empty());
+  EXPECT_FALSE(j["machine"]["build_type"].get<std::string>().empty());
+
+  const Json& rows = j["kill_table"]["rows"];
+  ASSERT_EQ(rows.size(), engines.size());
+  for (const auto& row : rows) {
+    EXPECT_EQ(row["mutant"], "patient-reads-unshared");
+    EXPECT_EQ(row["runs"], 1);
+    EXPECT_EQ(row["errors"], 0) << row.dump();
+    EXPECT_EQ(row["shortest"], 5);
+    if (row["baseline"] == false) {
+      // This mutant falls to every savefuzz engine within tens of steps or runs.
+      EXPECT_EQ(row["found"], 1) << row.dump();
+      EXPECT_GE(row["worst_shrunk"].get<double>(), 5) << row.dump();
+      EXPECT_TRUE(row.contains("speedup_time")) << row.dump();
+    }
+  }
+  EXPECT_EQ(j["kill_table"]["measurements"].size(), engines.size());
+
+  ASSERT_EQ(j["throughput"].size(), 2u);  // the default data root and one on disk
+  for (const auto& root : j["throughput"]) {
+    EXPECT_GT(root["in_process"]["harness"]["per_second"].get<double>(), 0);
+    EXPECT_GT(root["in_process"]["bare_loop"]["per_second"].get<double>(), 0);
+    EXPECT_GT(root["subprocess"]["raw_pipe"]["per_second"].get<double>(), 0);
+    EXPECT_GT(root["crash_cycles"]["subprocess"]["per_second"].get<double>(), 0);
+    // The bare loops replay exactly what the harness sent.
+    EXPECT_EQ(root["in_process"]["harness"]["steps"], root["in_process"]["bare_loop"]["steps"]);
+    EXPECT_EQ(root["subprocess"]["harness"]["steps"], root["subprocess"]["raw_pipe"]["steps"]);
+  }
+  ASSERT_EQ(j["growth"]["by_length"].size(), 2u);
+  EXPECT_GE(j["growth"]["by_length"][1]["steps"].get<int>(), 40);
+  EXPECT_GT(j["growth"]["by_length"][1]["model_bytes"].get<double>(), 0);
+  ASSERT_EQ(j["growth"]["by_scope"].size(), 2u);
+
+  std::string md = read(out.path() / "latest.md");
+  EXPECT_NE(md.find("| mutant | engine | found |"), std::string::npos) << md;
+  EXPECT_NE(md.find("| patient-reads-unshared | in-process | 1/1 |"), std::string::npos) << md;
+  EXPECT_NE(md.find("## Throughput"), std::string::npos);
+  EXPECT_NE(md.find("## Cost growth"), std::string::npos);
+  EXPECT_NE(md.find("## Goals"), std::string::npos);
+}
+
+TEST(BenchSmoke, RefusesAnUnknownMutantByName) {
+  testing::TempDir out;
+  Ran r = run_bench({"--out", out.path().string(), "--section", "kill", "--engine", "in-process", "--mutant", "no-such-bug"});
+  EXPECT_EQ(r.status.code, 2);
+  EXPECT_NE(r.output.find("unknown mutant 'no-such-bug'"), std::string::npos) << r.output;
+  EXPECT_FALSE(fs::exists(out.path() / "latest.json"));
+}
+
+}  // namespace
+}  // namespace savefuzz

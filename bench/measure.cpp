@@ -1,0 +1,174 @@
+#include "bench/measure.h"
+
+#include <fstream>
+#include <iostream>
+#include <sstream>
+
+#include "bench/plain_rapidcheck.h"
+#include "harness/campaign.h"
+#include "harness/decode_command.h"
+#include "harness/fuzz_command.h"
+#include "harness/invariants.h"
+
+namespace savefuzz::bench {
+namespace {
+
+namespace fs = std::filesystem;
+using Clock = std::chrono::steady_clock;
+
+constexpr std::string_view kEngineNames[] = {"in-process", "subprocess", "save_path_fuzzer", "plain-rapidcheck",
+                                             "plain_save_path_fuzzer"};
+
+double seconds_of(std::chrono::milliseconds d) { return static_cast<double>(d.count()) / 1000.0; }
+
+Measurement campaign(const Task& t, const Programs& p, const fs::path& work) {
+  CampaignOptions o;
+  if (t.engine == Engine::in_process) o.target.builtin = "records";
+  else o.target.command = p.server.string();
+  o.target.mutant = t.mutant;
+  validate(o.target);
+  o.time = t.budget;
+  o.seed = t.seed;
+  o.findings_dir = work / "findings";
+  o.progress = false;
+  std::ostringstream log;
+  std::atomic<bool> stop{false};
+  CampaignResult r = run_campaign(o, "savefuzz", log, stop);
+  Measurement m{t};
+  if (r.findings.empty()) {
+    m.seconds = r.seconds;
+    m.steps = r.requests;
+    return m;
+  }
+  const SavedFinding& f = r.findings.front();
+  m.found = true;
+  m.seconds = f.seconds_to_find;
+  m.steps = f.requests_to_find;
+  m.original_steps = f.original_steps;
+  m.shrunk_steps = f.shrunk_steps;
+  m.invariant = invariant_name(f.finding.invariant);
+  return m;
+}
+
+// A number libFuzzer printed after `key` (its final stats), or nullopt.
+std::optional<std::uint64_t> stat(const std::string& log, const std::string& key) {
+  auto at = log.rfind(key);
+  if (at == std::string::npos) return std::nullopt;
+  return std::stoull(log.substr(at + key.size()));
+}
+
+Measurement fuzzer(const Task& t, const Programs& p, const fs::path& work) {
+  std::string name(engine_name(t.engine));
+  fs::path corpus = work / "corpus", artifacts = work / "artifacts", log = work / "fuzzer.log";
+  fs::create_directories(corpus);
+  fs::create_directories(artifacts);
+  long secs = std::max<long>(1, static_cast<long>(t.budget.count() / 1000));
+  // An empty corpus and no seeds: the seeds hold the regression scenarios, which show every mutant.
+  std::vector<std::string> argv{(p.fuzz_bin / name).string(), "-seed=" + std::to_string(t.seed + 1),
+                                "-max_total_time=" + std::to_string(secs), "-timeout=30", "-rss_limit_mb=2560",
+                                "-print_final_stats=1", "-artifact_prefix=" + artifacts.string() + "/"};
+  if (t.engine == Engine::save_path_fuzzer) argv.push_back("-dict=" + (p.dict_dir / (name + ".dict")).string());
+  argv.push_back(corpus.string());
+  auto t0 = Clock::now();
+  int code = run_logged(argv, t.mutant, log, t0 + t.budget + std::chrono::seconds(30));
+  Measurement m{t};
+  m.seconds = std::chrono::duration<double>(Clock::now() - t0).count();
+  std::stringstream text;
+  text << std::ifstream(log).rdbuf();
+  std::string out = text.str();
+  m.steps = stat(out, "stat::number_of_executed_units:").value_or(0);
+  fs::path crash;
+  for (const auto& e : fs::directory_iterator(artifacts))
+    if (e.path().filename().string().rfind("crash-", 0) == 0) crash = e.path();
+  if (crash.empty()) {
+    if (code != 0) m.error = name + " exited with status " + std::to_string(code) + " and no crash input; see " + log.string();
+    m.seconds = std::min(m.seconds, seconds_of(t.budget));
+    return m;
+  }
+  if (out.find("savefuzz: the scenario is the input libFuzzer saves") == std::string::npos) {
+    m.error = name + " crashed outside the oracle (a sanitizer report?); see " + log.string();
+    return m;
+  }
+  m.found = true;
+  if (t.engine != Engine::save_path_fuzzer) return m;  // plain inputs do not decode to scenarios
+  // Decode, replay and shrink like `savefuzz fuzz` does, for the shrunk length.
+  Scenario s = decode_fuzz_file(crash);
+  TargetOptions target;
+  target.builtin = "records";
+  target.mutant = t.mutant;
+  validate(target);
+  RunnerOptions runner{true, 0};
+  RunResult r = run_scenario(s, *make_target(target, 0), runner);
+  if (!r.finding) {
+    m.error = "the crash input " + crash.string() + " decodes to a scenario that passes";
+    return m;
+  }
+  Shrunk shrunk = shrink_finding(s, *r.finding, target, runner, [] { return false; });
+  m.original_steps = s.steps.size();
+  m.shrunk_steps = shrunk.scenario.steps.size();
+  m.invariant = invariant_name(shrunk.finding.invariant);
+  return m;
+}
+
+}  // namespace
+
+std::string_view engine_name(Engine e) { return kEngineNames[static_cast<std::size_t>(e)]; }
+
+std::optional<Engine> engine_from_name(std::string_view name) {
+  for (Engine e : kAllEngines)
+    if (engine_name(e) == name) return e;
+  return std::nullopt;
+}
+
+bool is_baseline(Engine e) { return e == Engine::plain_rapidcheck || e == Engine::plain_save_path_fuzzer; }
+bool is_fuzzer(Engine e) { return e == Engine::save_path_fuzzer || e == Engine::plain_save_path_fuzzer; }
+Engine baseline_of(Engine e) { return is_fuzzer(e) ? Engine::plain_save_path_fuzzer : Engine::plain_rapidcheck; }
+
+Measurement measure(const Task& t, const Programs& p, const fs::path& work) {
+  fs::create_directories(work);
+  switch (t.engine) {
+    case Engine::in_process:
+    case Engine::subprocess: return campaign(t, p, work);
+    case Engine::save_path_fuzzer:
+    case Engine::plain_save_path_fuzzer: return fuzzer(t, p, work);
+    case Engine::plain_rapidcheck: {
+      auto mutant = records::mutant_from_name(t.mutant);
+      if (!mutant) throw SetupError("unknown mutant '" + t.mutant + "'");
+      Hunt h = hunt_with_plain_rapidcheck(*mutant, t.seed, t.budget);
+      Measurement m{t};
+      m.found = h.found;
+      m.seconds = h.found ? h.seconds : std::min(h.seconds, seconds_of(t.budget));
+      m.steps = h.steps;
+      return m;
+    }
+  }
+  throw SetupError("unknown engine");
+}
+
+Json to_json(const Measurement& m) {
+  Json j{{"engine", engine_name(m.task.engine)}, {"mutant", m.task.mutant},       {"seed", m.task.seed},
+         {"budget_s", seconds_of(m.task.budget)}, {"found", m.found},             {"seconds", m.seconds},
+         {"steps", m.steps}};
+  if (m.original_steps) j["original_steps"] = *m.original_steps;
+  if (m.shrunk_steps) j["shrunk_steps"] = *m.shrunk_steps;
+  if (!m.invariant.empty()) j["invariant"] = m.invariant;
+  if (!m.error.empty()) j["error"] = m.error;
+  return j;
+}
+
+Measurement measurement_from_json(const Json& j) {
+  auto engine = engine_from_name(j.at("engine").get<std::string>());
+  if (!engine) throw std::runtime_error("unknown engine " + j.at("engine").dump());
+  Measurement m{{*engine, j.at("mutant").get<std::string>(), j.at("seed").get<std::uint64_t>(),
+                 std::chrono::milliseconds(static_cast<long>(j.at("budget_s").get<double>() * 1000))}};
+  m.found = j.at("found").get<bool>();
+  m.seconds = j.at("seconds").get<double>();
+  m.steps = j.at("steps").get<std::uint64_t>();
+  if (j.contains("original_steps")) m.original_steps = j["original_steps"].get<std::size_t>();
+  if (j.contains("shrunk_steps")) m.shrunk_steps = j["shrunk_steps"].get<std::size_t>();
+  m.invariant = j.value("invariant", "");
+  m.error = j.value("error", "");
+  return m;
+}
+
+}  // namespace savefuzz::bench

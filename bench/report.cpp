@@ -1,0 +1,213 @@
+#include "bench/report.h"
+
+#include <fstream>
+#include <iomanip>
+#include <sstream>
+#include <thread>
+
+#include <sys/utsname.h>
+
+namespace savefuzz::bench {
+namespace {
+
+std::string first_line_with(const char* file, const std::string& key) {
+  std::ifstream in(file);
+  for (std::string line; std::getline(in, line);)
+    if (line.rfind(key, 0) == 0) {
+      auto colon = line.find(':');
+      auto begin = line.find_first_not_of(" \t", colon + 1);
+      return begin == std::string::npos ? "" : line.substr(begin);
+    }
+  return "unknown";
+}
+
+std::string fixed(double v, int digits) {
+  std::ostringstream s;
+  s << std::fixed << std::setprecision(digits) << v;
+  return s.str();
+}
+
+// 12345.6 -> "12,346": figures a reader compares at a glance.
+std::string grouped(double v) {
+  std::string digits = fixed(v, 0), out;
+  std::size_t sign = digits.front() == '-' ? 1 : 0;
+  for (std::size_t i = 0; i < digits.size(); ++i) {
+    std::size_t left = digits.size() - i;  // digits from here to the end
+    if (i > sign && left % 3 == 0) out += ',';
+    out += digits[i];
+  }
+  return out;
+}
+
+std::string seconds(const Json& v) {
+  if (v.is_null()) return "—";
+  double s = v.get<double>();
+  return fixed(s, s < 10 ? 2 : 1);
+}
+
+std::string count(const Json& v) { return v.is_null() ? "—" : grouped(v.get<double>()); }
+
+std::string ratio(const Json& v) {
+  if (v.is_null()) return "—";
+  double r = v.at("ratio").get<double>();
+  return (v.at("at_least").get<bool>() ? "≥ " : "") + fixed(r, r < 10 ? 1 : 0) + "×";
+}
+
+// "8/10" found, with the budget and errors when there were some.
+std::string found(const Json& row) {
+  std::string s = std::to_string(row.at("found").get<int>()) + "/" + std::to_string(row.at("runs").get<int>());
+  if (row.at("errors").get<int>() > 0) s += " (" + std::to_string(row.at("errors").get<int>()) + " errors)";
+  return s;
+}
+
+std::string median_or_miss(const Json& row) {
+  return row.at("median_s").is_null() ? "> " + seconds(row.at("budget_s")) : seconds(row.at("median_s"));
+}
+
+std::string worst_or_miss(const Json& row) {
+  return row.at("worst_s").is_null() ? "> " + seconds(row.at("budget_s")) : seconds(row.at("worst_s"));
+}
+
+const Json* find_row(const Json& rows, const std::string& mutant, const std::string& engine) {
+  for (const auto& r : rows)
+    if (r.at("mutant") == mutant && r.at("engine") == engine) return &r;
+  return nullptr;
+}
+
+void kill_table(std::ostream& md, const Json& table, std::vector<std::string>& goals) {
+  const Json& rows = table.at("rows");
+  md << "## Kill table\n\n"
+     << "Each cell is over the seeds listed in `found`; a run that misses counts as slower than any that finds, so a "
+        "median exists when at least half the seeds found the mutant. Steps are requests sent (property engines) or "
+        "inputs executed (fuzzers), up to the first failure. `shrunk` is the median (worst) length of the shrunk "
+        "scenario; `shortest` is bench/shortest/<mutant>.json. Speed-up is baseline median / engine median; `≥` "
+        "when the baseline missed, computed from what it spent without finding the mutant.\n\n"
+     << "| mutant | engine | found | median s | worst s | median steps | shrunk (worst) | shortest | baseline found | "
+        "baseline median s | speed-up (time) | speed-up (steps) |\n"
+     << "|---|---|---|---|---|---|---|---|---|---|---|---|\n";
+  std::size_t cells = 0, all_found = 0, fast = 0, shrunk_ok = 0, shrunk_cells = 0, beaten_baseline = 0;
+  double worst_in_process_median = 0;
+  bool in_process_missing = false;
+  for (const auto& r : rows) {
+    if (r.at("baseline").get<bool>()) continue;
+    ++cells;
+    const Json* base = r.contains("vs") ? find_row(rows, r.at("mutant"), r.at("vs")) : nullptr;
+    std::string shrunk = r.contains("median_shrunk")
+                             ? fixed(r["median_shrunk"].get<double>(), 0) + " (" + fixed(r["worst_shrunk"].get<double>(), 0) + ")"
+                             : "—";
+    md << "| " << r.at("mutant").get<std::string>() << " | " << r.at("engine").get<std::string>() << " | " << found(r)
+       << " | " << median_or_miss(r) << " | " << worst_or_miss(r) << " | " << count(r.at("median_steps")) << " | "
+       << shrunk << " | " << (r.at("shortest").is_null() ? "—" : std::to_string(r.at("shortest").get<int>())) << " | "
+       << (base ? found(*base) : "—") << " | " << (base ? median_or_miss(*base) : "—") << " | "
+       << ratio(r.value("speedup_time", Json())) << " | " << ratio(r.value("speedup_steps", Json())) << " |\n";
+    if (r.at("found") == r.at("runs")) ++all_found;
+    if (r.contains("speedup_time") && !r["speedup_time"].is_null() && r["speedup_time"]["ratio"].get<double>() >= 10) ++fast;
+    if (base && base->at("found").get<int>() == 0 && r.at("found").get<int>() > 0) ++beaten_baseline;
+    if (r.contains("worst_shrunk") && !r.at("shortest").is_null()) {
+      ++shrunk_cells;
+      if (r["worst_shrunk"].get<double>() <= r["shortest"].get<double>()) ++shrunk_ok;
+    }
+    if (r.at("engine") == "in-process") {
+      if (r.at("median_s").is_null()) in_process_missing = true;
+      else worst_in_process_median = std::max(worst_in_process_median, r["median_s"].get<double>());
+    }
+  }
+  md << "\nBaselines, on their own:\n\n| mutant | baseline | found | budget s | median s | median steps | "
+        "fewest steps in a miss |\n|---|---|---|---|---|---|---|\n";
+  for (const auto& r : rows) {
+    if (!r.at("baseline").get<bool>()) continue;
+    md << "| " << r.at("mutant").get<std::string>() << " | " << r.at("engine").get<std::string>() << " | " << found(r)
+       << " | " << seconds(r.at("budget_s")) << " | " << median_or_miss(r) << " | " << count(r.at("median_steps"))
+       << " | " << count(r.at("least_steps_missed")) << " |\n";
+  }
+  md << "\n";
+  if (cells == 0) return;  // baselines alone: no goal to judge
+  goals.push_back("Every mutant found by every savefuzz engine in every run: " + std::to_string(all_found) + " of " +
+                  std::to_string(cells) + " mutant × engine cells.");
+  goals.push_back("In-process median under 5 s for every mutant: worst median " + seconds(worst_in_process_median) +
+                  " s" + (in_process_missing ? ", and some mutant has no median (missed by half the seeds)" : "") + ".");
+  goals.push_back("At least 10× faster than the baseline (median time): " + std::to_string(fast) + " of " +
+                  std::to_string(cells) + " cells; found where the baseline found nothing: " +
+                  std::to_string(beaten_baseline) + " cells.");
+  goals.push_back("Shrunk length equal to the shortest (worst seed): " + std::to_string(shrunk_ok) + " of " +
+                  std::to_string(shrunk_cells) + " cells that shrink.");
+}
+
+void throughput(std::ostream& md, const Json& roots, std::vector<std::string>& goals) {
+  md << "## Throughput\n\nGenerated scenarios without control steps, then the same steps (recorded from the "
+        "harness) replayed by a bare loop: the same Target calls with no model and no checks; through the "
+        "subprocess also as raw lines on the pipe, nothing parsed. Medians of the rounds.\n\n"
+     << "| data root | in-process steps/s | bare loop steps/s | overhead | subprocess steps/s | bare loop (subprocess) | "
+        "raw pipe | raw pipe / harness | crash cycles/s in-process | crash cycles/s subprocess |\n"
+     << "|---|---|---|---|---|---|---|---|---|---|\n";
+  for (const auto& r : roots) {
+    const Json &in = r.at("in_process"), &sub = r.at("subprocess"), &cyc = r.at("crash_cycles");
+    md << "| " << r.at("data_root").get<std::string>() << " | " << count(in["harness"]["per_second"]) << " | "
+       << count(in["bare_loop"]["per_second"]) << " | " << fixed(100 * in["overhead"].get<double>(), 0) << "% | "
+       << count(sub["harness"]["per_second"]) << " | " << count(sub["bare_loop"]["per_second"]) << " | "
+       << count(sub["raw_pipe"]["per_second"]) << " | " << fixed(sub["slowdown_vs_raw_pipe"].get<double>(), 2) << "× | "
+       << count(cyc["in_process"]["per_second"]) << " | " << count(cyc["subprocess"]["per_second"]) << " |\n";
+    goals.push_back("In-process overhead under 25% of the bare loop (" + r.at("data_root").get<std::string>() + "): " +
+                    fixed(100 * in["overhead"].get<double>(), 0) + "%.");
+    goals.push_back("Subprocess within 2× of the raw pipe (" + r.at("data_root").get<std::string>() + "): " +
+                    fixed(sub["slowdown_vs_raw_pipe"].get<double>(), 2) + "×.");
+  }
+  md << "\n";
+}
+
+void growth(std::ostream& md, const Json& g) {
+  md << "## Cost growth (in-process)\n\nOne scenario of each size, drawn op by op; requests include the final "
+        "sweep. Model bytes: heap the model holds after applying every step.\n\n"
+     << "| steps (with the world) | appointments | requests (with the sweep) | seconds | requests/s | model bytes | bytes/step |\n|---|---|---|---|---|---|---|\n";
+  auto line = [&](const Json& p) {
+    md << "| " << count(p.at("steps")) << " | " << p.at("appointments").get<int>()
+       << " | " << count(p.at("requests")) << " | " << seconds(p.at("seconds")) << " | "
+       << count(p.at("steps_per_second")) << " | " << count(p.at("model_bytes")) << " | "
+       << fixed(p.at("model_bytes_per_step").get<double>(), 0) << " |\n";
+  };
+  for (const auto& p : g.at("by_length")) line(p);
+  for (const auto& p : g.at("by_scope")) line(p);
+  md << "\n";
+  if (g.contains("time_exponent"))
+    md << "Growth exponents from the shortest to the longest scenario (1 = linear, 2 = quadratic): time "
+       << fixed(g["time_exponent"].get<double>(), 2) << ", model memory " << fixed(g["memory_exponent"].get<double>(), 2)
+       << ".\n\n";
+  if (g.contains("scope_exponent"))
+    md << "Cost per request as the scope grows (0 = the same in a world of any size): exponent "
+       << fixed(g["scope_exponent"].get<double>(), 2) << ".\n\n";
+}
+
+}  // namespace
+
+Json describe_machine() {
+  utsname u{};
+  ::uname(&u);
+  return Json{{"cores", std::thread::hardware_concurrency()},
+              {"cpu", first_line_with("/proc/cpuinfo", "model name")},
+              {"memory", first_line_with("/proc/meminfo", "MemTotal")},
+              {"kernel", std::string(u.sysname) + " " + u.release},
+              {"compiler", __VERSION__},
+              {"build_type", SAVEFUZZ_BUILD_TYPE}};
+}
+
+std::string render_markdown(const Json& results) {
+  std::ostringstream md;
+  const Json& m = results.at("machine");
+  md << "# savefuzz benchmarks\n\n"
+     << "- when: " << results.value("date", "?") << ", commit " << results.value("commit", "?") << "\n"
+     << "- machine: " << m.at("cores").get<unsigned>() << " cores, " << m.at("cpu").get<std::string>() << ", "
+     << m.at("memory").get<std::string>() << ", " << m.at("kernel").get<std::string>() << "\n"
+     << "- build: " << m.at("build_type").get<std::string>() << ", " << m.at("compiler").get<std::string>() << "\n"
+     << "- command: `" << results.value("command", "?") << "`\n\n";
+  std::vector<std::string> goals;
+  if (results.contains("kill_table")) kill_table(md, results["kill_table"], goals);
+  if (results.contains("throughput")) throughput(md, results["throughput"], goals);
+  if (results.contains("growth")) growth(md, results["growth"]);
+  if (!goals.empty()) {
+    md << "## Goals\n\n";
+    for (const auto& g : goals) md << "- " << g << "\n";
+  }
+  return md.str();
+}
+
+}  // namespace savefuzz::bench
