@@ -10,6 +10,7 @@
 #include <mutex>
 #include <thread>
 
+#include "bench/median.h"
 #include "harness/scenario.h"
 #include "harness/subprocess.h"
 #include "harness/target.h"
@@ -102,12 +103,6 @@ std::vector<Measurement> run_all(const KillTableOptions& o, const std::vector<Ta
   return out;
 }
 
-double median_of(std::vector<double> v) {
-  if (v.empty()) return kMissed;
-  std::sort(v.begin(), v.end());
-  return v.size() % 2 ? v[v.size() / 2] : (v[v.size() / 2 - 1] + v[v.size() / 2]) / 2;
-}
-
 Json number_or_null(double v) { return std::isfinite(v) ? Json(v) : Json(nullptr); }
 
 // A row's figures over its seeds; a miss counts as infinitely slow, so a median exists only when
@@ -134,12 +129,12 @@ Json summarize(const std::vector<Measurement>& runs) {
          {"found", found},
          {"errors", errors},
          {"budget_s", budget},
-         {"median_s", number_or_null(median_of(secs))},
+         {"median_s", number_or_null(median(secs, kMissed))},
          {"worst_s", number_or_null(*std::max_element(secs.begin(), secs.end()))},
-         {"median_steps", number_or_null(median_of(steps))},
+         {"median_steps", number_or_null(median(steps, kMissed))},
          {"least_steps_missed", number_or_null(least_missed)}};
   if (!shrunk.empty()) {
-    j["median_shrunk"] = median_of(shrunk);
+    j["median_shrunk"] = median(shrunk, kMissed);
     j["worst_shrunk"] = *std::max_element(shrunk.begin(), shrunk.end());
   }
   return j;

@@ -7,6 +7,7 @@
 #include <malloc.h>
 #include <random>
 
+#include "bench/median.h"
 #include "harness/data_dir.h"
 #include "harness/generate.h"
 #include "harness/process_target.h"
@@ -21,12 +22,6 @@ namespace fs = std::filesystem;
 using Clock = std::chrono::steady_clock;
 
 double since(Clock::time_point t0) { return std::chrono::duration<double>(Clock::now() - t0).count(); }
-
-double median(std::vector<double> v) {
-  if (v.empty()) return 0;
-  std::sort(v.begin(), v.end());
-  return v.size() % 2 ? v[v.size() / 2] : (v[v.size() / 2 - 1] + v[v.size() / 2]) / 2;
-}
 
 // What the harness did to a target, in order, so a bare loop can do exactly the same.
 struct Event {
@@ -175,16 +170,14 @@ Timed crash_cycles(const TargetOptions& target, std::size_t n) {
   return {since(t0), n};
 }
 
-Json rates(const std::vector<Timed>& runs) {
-  std::vector<double> r;
-  for (const auto& t : runs) r.push_back(t.rate());
-  return Json{{"per_second", median(r)}, {"steps", runs.empty() ? 0 : runs.front().steps}};
-}
-
 double median_rate(const std::vector<Timed>& runs) {
   std::vector<double> r;
   for (const auto& t : runs) r.push_back(t.rate());
   return median(r);
+}
+
+Json rates(const std::vector<Timed>& runs) {
+  return Json{{"per_second", median_rate(runs)}, {"steps", runs.empty() ? 0 : runs.front().steps}};
 }
 
 // Draws from a seeded generator, for scenarios of exact sizes outside RapidCheck.

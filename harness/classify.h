@@ -50,7 +50,7 @@ class History {
 // The invariant a divergence breaks. `model` is the model the answer was predicted from: only its
 // limits are read, and for reads (which change nothing) its entities, so after a write it may
 // already hold the write's predicted effect. `several_outcomes` when an unresolved crash_during
-// left more than one allowed state and none explains the answer.
+// left allowed states that predict different answers, and none predicts this one.
 Invariant classify(const Model& model, const Call& call, const Response& expected, const Response& actual,
                    const History& history, bool several_outcomes);
 

@@ -104,9 +104,13 @@ class Run {
       predicted.push_back(std::move(p));
     }
     if (kept.empty()) {
-      Invariant inv = classify(candidates_.front(), call, predicted.front(), actual, history_, candidates_.size() > 1);
-      Json expected = predicted.size() == 1 ? to_json(predicted.front()) : Json::array();
-      if (predicted.size() > 1)
+      // Outcomes of a crash_during explain a divergence only where they predict different
+      // answers: a crashed share leaves two candidates that agree on every observation field.
+      bool outcomes_differ = std::any_of(predicted.begin(), predicted.end(),
+                                         [&](const Response& p) { return !(p == predicted.front()); });
+      Invariant inv = classify(candidates_.front(), call, predicted.front(), actual, history_, outcomes_differ);
+      Json expected = outcomes_differ ? Json::array() : to_json(predicted.front());
+      if (outcomes_differ)
         for (const auto& p : predicted) expected.push_back(to_json(p));
       finding_ = Finding{inv, step, where, call.wire, expected, answer_without_id(answer),
                          "the answer differs from the model's prediction", {}, {}};

@@ -94,6 +94,22 @@ TEST(Runner, CrashDuringAllowsBothOutcomesButNotHalfOfOne) {
   EXPECT_LT(caught, 12) << "crash points before the first commit must leave the old state";
 }
 
+TEST(Runner, AnUnresolvedCrashDuringExplainsOnlyAnswersItsOutcomesDisagreeOn) {
+  // Sharing with the practitioner who already reads the document: no probe can tell whether the
+  // crashed share happened, so two states stay allowed. Both forbid the patient's read, so the
+  // leak is a share-scope breach, not a half-applied request.
+  Step crash{StepKind::crash_during, Call::of(Json::parse(R"({"op":"share_document","as":"D1","document":"X1","with":"D1"})")),
+             std::nullopt};
+  for (std::uint64_t seed = 0; seed < 4; ++seed) {
+    RunResult r = run({crash, req(R"({"op":"read_document","as":"U1","document":"X1"})")},
+                      records::Mutant::patient_reads_unshared, RunnerOptions{true, seed});
+    ASSERT_TRUE(r.finding) << "seed " << seed;
+    EXPECT_EQ(r.finding->invariant, Invariant::share_scope) << "seed " << seed;
+    EXPECT_EQ(r.finding->where, "step 9");
+    EXPECT_EQ(r.finding->expected, Json::parse(R"({"ok":false,"error":{"code":"forbidden"}})")) << "one answer, not two";
+  }
+}
+
 TEST(Runner, CrashPointsAreStablePerSeedAndStep) {
   EXPECT_EQ(crash_point(7, 3), crash_point(7, 3));
   EXPECT_NE(crash_point(7, 3), crash_point(7, 4));
