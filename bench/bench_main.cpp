@@ -4,9 +4,11 @@
 //
 // The kill table runs each measurement in its own process (`savefuzz-bench measure ...`, which
 // prints one JSON line), --jobs at a time. Nothing here asserts a time: the figures are reported.
+#include <algorithm>
 #include <chrono>
 #include <ctime>
 #include <cstdio>
+#include <fstream>
 #include <iostream>
 #include <sstream>
 #include <thread>
@@ -44,6 +46,7 @@ struct Options {
   fs::path corpus_root = fs::path(SAVEFUZZ_SOURCE_DIR) / "corpus";
   fs::path disk_root;  // a data root on disk, measured beside default_data_root() (default: <out>/work)
   std::optional<std::chrono::milliseconds> budget, fuzz_budget, baseline_min, baseline_cap, fuzz_baseline_cap;
+  bool keep = false;  // carry over the sections this run does not measure from <out>/latest.json
 };
 
 struct MeasureOptions {
@@ -82,6 +85,28 @@ void check_programs(const Options& o) {
   Subprocess::check_executable(o.kill.programs.server.string());
 }
 
+// The sections of <out>/latest.json that this run does not measure. results["kept_from"] says, for
+// each, when, at which commit, by which command and on which machine it was measured (a section kept
+// twice keeps its first stamp).
+void keep_other_sections(const fs::path& latest, const std::vector<std::string>& measured, Json& results) {
+  if (!fs::exists(latest)) return;
+  std::ifstream in(latest);
+  Json old;
+  try {
+    old = Json::parse(in);
+  } catch (const Json::exception& e) {
+    throw SetupError(latest.string() + ": not JSON, nothing to keep (" + e.what() + ")");
+  }
+  for (const char* name : {"kill_table", "throughput", "growth"}) {
+    if (!old.contains(name) || std::find(measured.begin(), measured.end(), name) != measured.end()) continue;
+    results[name] = old[name];
+    Json stamp{{"date", old.value("date", "?")}, {"commit", old.value("commit", "?")},
+               {"command", old.value("command", "?")}, {"machine", old.value("machine", Json::object())}};
+    if (old.contains("kept_from") && old["kept_from"].contains(name)) stamp = old["kept_from"][name];
+    results["kept_from"][name] = std::move(stamp);
+  }
+}
+
 int run_bench(Options& o, const std::string& command) {
   KillTableOptions& k = o.kill;
   if (k.mutants.empty())
@@ -115,6 +140,13 @@ int run_bench(Options& o, const std::string& command) {
 
   Json results{{"date", now_utc()}, {"commit", commit()}, {"command", command}, {"machine", describe_machine()}};
   std::cerr << "savefuzz-bench: " << results["machine"].dump() << "\n";
+  if (o.keep) {
+    std::vector<std::string> measured;
+    if (kill) measured.push_back("kill_table");
+    if (throughput) measured.push_back("throughput");
+    if (growth) measured.push_back("growth");
+    keep_other_sections(o.out_dir / "latest.json", measured, results);
+  }
   auto save = [&] {  // after each section, so an interrupted run keeps what it measured
     fs::create_directories(o.out_dir);
     for (auto [name, text] : {std::pair{"latest.json", results.dump(2)}, std::pair{"latest.md", render_markdown(results)}})
@@ -190,6 +222,8 @@ int main(int argc, char** argv) {
   app.add_option("--fuzz-bin", o.kill.programs.fuzz_bin, "the fuzz preset's bin folder (default build/fuzz/bin)");
   app.add_option("--corpus-root", o.corpus_root, "holds dict/ (default corpus)");
   app.add_option("--shortest", o.kill.shortest_dir, "the shortest scenario per mutant (default bench/shortest)");
+  app.add_flag("--keep", o.keep,
+               "keep the sections of <out>/latest.json that this run does not measure, marked with where they came from");
   app.add_option("--out", o.out_dir, "where latest.md, latest.json and work/ go (default bench/results)");
   app.add_option("--disk-root", o.disk_root,
                  "a data root on disk for the throughput section, measured beside the default one (default <out>/work/data)");

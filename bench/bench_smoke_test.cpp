@@ -101,6 +101,49 @@ TEST(BenchSmoke, EverySectionRunsAndWritesAWellFormedTable) {
   EXPECT_NE(md.find("## Goals"), std::string::npos);
 }
 
+TEST(BenchSmoke, KeepCarriesOverTheSectionsARunDoesNotMeasureAndSaysWhereTheyCameFrom) {
+  testing::TempDir out;
+  std::vector<std::string> tiny{"--out", out.path().string(), "--throughput-scenarios", "2", "--repeats", "1",
+                                "--crash-cycles", "2", "--growth-lengths", "10", "--growth-scopes", "2",
+                                "--scope-steps", "5"};
+  auto run = [&](std::vector<std::string> extra) {
+    extra.insert(extra.begin(), tiny.begin(), tiny.end());
+    Ran r = run_bench(extra);
+    EXPECT_EQ(r.status.code, 0) << r.output;
+    return Json::parse(read(out.path() / "latest.json"));
+  };
+  Json first = run({"--section", "growth"});
+  ASSERT_TRUE(first.contains("growth"));
+  EXPECT_FALSE(first.contains("kept_from"));
+
+  Json kept = run({"--section", "throughput", "--keep"});
+  EXPECT_EQ(kept["growth"], first["growth"]);
+  EXPECT_TRUE(kept.contains("throughput"));
+  ASSERT_TRUE(kept["kept_from"].contains("growth")) << kept.dump();
+  EXPECT_EQ(kept["kept_from"]["growth"]["date"], first["date"]);
+  EXPECT_EQ(kept["kept_from"]["growth"]["command"], first["command"]);
+  EXPECT_FALSE(kept["kept_from"].contains("throughput"));
+  EXPECT_NE(read(out.path() / "latest.md").find("the cost growth is kept from an earlier run"), std::string::npos);
+
+  // Kept twice, a section keeps the stamp of the run that measured it.
+  Json again = run({"--section", "throughput", "--keep"});
+  EXPECT_EQ(again["kept_from"]["growth"], kept["kept_from"]["growth"]);
+
+  Json replaced = run({"--section", "throughput"});
+  EXPECT_FALSE(replaced.contains("growth"));
+  EXPECT_FALSE(replaced.contains("kept_from"));
+}
+
+TEST(BenchSmoke, KeepRefusesALatestJsonThatIsNotJson) {
+  testing::TempDir out;
+  std::ofstream(out.path() / "latest.json") << "{\"kill_table\": [";
+  Ran r = run_bench({"--out", out.path().string(), "--section", "growth", "--keep", "--growth-lengths", "10",
+                     "--growth-scopes", "2", "--scope-steps", "5"});
+  EXPECT_EQ(r.status.code, 2);
+  EXPECT_NE(r.output.find((out.path() / "latest.json").string() + ": not JSON"), std::string::npos) << r.output;
+  EXPECT_EQ(read(out.path() / "latest.json"), "{\"kill_table\": [");
+}
+
 TEST(BenchSmoke, RefusesAnUnknownMutantByName) {
   testing::TempDir out;
   Ran r = run_bench({"--out", out.path().string(), "--section", "kill", "--engine", "in-process", "--mutant", "no-such-bug"});

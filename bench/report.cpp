@@ -198,7 +198,17 @@ std::string render_markdown(const Json& results) {
      << "- machine: " << m.at("cores").get<unsigned>() << " cores, " << m.at("cpu").get<std::string>() << ", "
      << m.at("memory").get<std::string>() << ", " << m.at("kernel").get<std::string>() << "\n"
      << "- build: " << m.at("build_type").get<std::string>() << ", " << m.at("compiler").get<std::string>() << "\n"
-     << "- command: `" << results.value("command", "?") << "`\n\n";
+     << "- command: `" << results.value("command", "?") << "`\n";
+  for (auto [name, title] : {std::pair{"kill_table", "kill table"}, std::pair{"throughput", "throughput"},
+                             std::pair{"growth", "cost growth"}}) {
+    if (!results.contains("kept_from") || !results["kept_from"].contains(name)) continue;
+    const Json& k = results["kept_from"][name];
+    md << "- the " << title << " is kept from an earlier run: " << k.value("date", "?") << ", commit "
+       << k.value("commit", "?") << ", `" << k.value("command", "?") << "`";
+    if (k.value("machine", Json::object()) != m) md << ", on another machine: " << k.value("machine", Json::object()).dump();
+    md << "\n";
+  }
+  md << "\n";
   std::vector<std::string> goals;
   if (results.contains("kill_table")) kill_table(md, results["kill_table"], goals);
   if (results.contains("throughput")) throughput(md, results["throughput"], goals);

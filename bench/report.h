@@ -11,7 +11,8 @@ namespace savefuzz::bench {
 // Cores, CPU model, memory, kernel, compiler and build type: printed with every result.
 Json describe_machine();
 
-// `results` holds "machine", "command", and whichever of "kill_table", "throughput", "growth" ran.
+// `results` holds "machine", "command", and whichever of "kill_table", "throughput", "growth" ran or
+// were kept (listed in "kept_from" with where each came from).
 std::string render_markdown(const Json& results);
 
 }  // namespace savefuzz::bench
