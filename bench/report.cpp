@@ -134,8 +134,8 @@ void kill_table(std::ostream& md, const Json& table, std::vector<std::string>& g
 }
 
 void throughput(std::ostream& md, const Json& roots, std::vector<std::string>& goals) {
-  md << "## Throughput\n\nGenerated scenarios without control steps, then the same steps (recorded from the "
-        "harness) replayed by a bare loop: the same Target calls with no model and no checks; through the "
+  md << "## Throughput\n\nGenerated scenarios without control steps, then the same steps (recorded from an "
+        "untimed harness round) replayed by a bare loop: the same Target calls with no model and no checks; through the "
         "subprocess also as raw lines on the pipe, nothing parsed. Medians of the rounds.\n\n"
      << "| data root | in-process steps/s | bare loop steps/s | overhead | subprocess steps/s | bare loop (subprocess) | "
         "raw pipe | raw pipe / harness | crash cycles/s in-process | crash cycles/s subprocess |\n"
@@ -205,7 +205,10 @@ std::string render_markdown(const Json& results) {
     const Json& k = results["kept_from"][name];
     md << "- the " << title << " is kept from an earlier run: " << k.value("date", "?") << ", commit "
        << k.value("commit", "?") << ", `" << k.value("command", "?") << "`";
-    if (k.value("machine", Json::object()) != m) md << ", on another machine: " << k.value("machine", Json::object()).dump();
+    Json machine = k.value("machine", Json::object());
+    for (const auto& [key, value] : machine.items())
+      if (!m.contains(key) || m[key] != value)
+        md << ", measured with " << key << " " << (value.is_string() ? value.get<std::string>() : value.dump());
     md << "\n";
   }
   md << "\n";
