@@ -94,7 +94,7 @@ void keep_other_sections(const fs::path& latest, const std::vector<std::string>&
   Json old;
   try {
     old = Json::parse(in);
-  } catch (const Json::exception& e) {
+  } catch (const std::exception& e) {  // a parse error, or a read error (a directory, no permission)
     throw SetupError(latest.string() + ": not JSON, nothing to keep (" + e.what() + ")");
   }
   for (const char* name : {"kill_table", "throughput", "growth"}) {
