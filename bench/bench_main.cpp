@@ -21,11 +21,12 @@
 #include "bench/measure.h"
 #include "bench/report.h"
 #include "bench/throughput.h"
-#include "harness/atomic_file.h"
-#include "harness/data_dir.h"
-#include "harness/subprocess.h"
-#include "harness/target.h"
-#include "harness/target_options.h"
+#include "harness/cli/target_flags.h"
+#include "harness/core/atomic_file.h"
+#include "harness/core/target.h"
+#include "harness/targets/data_dir.h"
+#include "harness/targets/subprocess.h"
+#include "harness/targets/target_options.h"
 #include "targets/records/mutants.h"
 
 namespace {
@@ -150,7 +151,7 @@ int run_bench(Options& o, const std::string& command) {
   auto save = [&] {  // after each section, so an interrupted run keeps what it measured
     fs::create_directories(o.out_dir);
     for (auto [name, text] : {std::pair{"latest.json", results.dump(2)}, std::pair{"latest.md", render_markdown(results)}})
-      if (auto err = write_file_atomically(o.out_dir / name, text + "\n"); !err.empty()) throw SetupError(err);
+      if (auto err = write_file_atomically(o.out_dir / name, text + "\n")) throw SetupError(err->message);
   };
   if (kill) {
     std::cerr << "savefuzz-bench: kill table, " << k.mutants.size() << " mutants × " << k.engines.size() << " engines × "

@@ -8,8 +8,8 @@
 
 #include <unistd.h>
 
-#include "harness/op_table.h"
-#include "harness/subprocess.h"
+#include "harness/core/op_table.h"
+#include "harness/targets/subprocess.h"
 #include "tests/support/temp_dir.h"
 
 namespace savefuzz {

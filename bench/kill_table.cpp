@@ -11,9 +11,9 @@
 #include <thread>
 
 #include "bench/median.h"
-#include "harness/scenario.h"
-#include "harness/subprocess.h"
-#include "harness/target.h"
+#include "harness/core/scenario.h"
+#include "harness/core/target.h"
+#include "harness/targets/subprocess.h"
 
 namespace savefuzz::bench {
 namespace {

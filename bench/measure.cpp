@@ -5,10 +5,12 @@
 #include <sstream>
 
 #include "bench/plain_rapidcheck.h"
-#include "harness/campaign.h"
-#include "harness/decode_command.h"
-#include "harness/fuzz_command.h"
-#include "harness/invariants.h"
+#include "harness/cli/fuzz_command.h"
+#include "harness/core/campaign.h"
+#include "harness/core/fuzz_input.h"
+#include "harness/core/invariants.h"
+#include "harness/targets/inprocess_target.h"
+#include "harness/targets/target_options.h"
 
 namespace savefuzz::bench {
 namespace {
@@ -23,10 +25,12 @@ double seconds_of(std::chrono::milliseconds d) { return static_cast<double>(d.co
 
 Measurement campaign(const Task& t, const Programs& p, const fs::path& work) {
   CampaignOptions o;
-  if (t.engine == Engine::in_process) o.target.builtin = "records";
-  else o.target.command = p.server.string();
-  o.target.mutant = t.mutant;
-  validate(o.target);
+  TargetOptions target;
+  if (t.engine == Engine::in_process) target.builtin = "records";
+  else target.command = p.server.string();
+  target.mutant = t.mutant;
+  validate(target);
+  o.target = target_source(target);
   o.time = t.budget;
   o.seed = t.seed;
   o.findings_dir = work / "findings";
@@ -92,13 +96,14 @@ Measurement fuzzer(const Task& t, const Programs& p, const fs::path& work) {
   m.found = true;
   if (t.engine != Engine::save_path_fuzzer) return m;  // plain inputs do not decode to scenarios
   // Decode, replay and shrink like `savefuzz fuzz` does, for the shrunk length.
-  Scenario s = decode_fuzz_file(crash);
-  TargetOptions target;
-  target.builtin = "records";
-  target.mutant = t.mutant;
-  validate(target);
+  Scenario s = decode_fuzz_file(crash, reference_limits());
+  TargetOptions options;
+  options.builtin = "records";
+  options.mutant = t.mutant;
+  validate(options);
+  TargetSource target = target_source(options);
   RunnerOptions runner{true, 0};
-  RunResult r = run_scenario(s, *make_target(target, 0), runner);
+  RunResult r = run_scenario(s, *target.make(0), runner);
   if (!r.finding) {
     m.error = "the crash input " + crash.string() + " decodes to a scenario that passes";
     return m;

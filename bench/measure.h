@@ -11,7 +11,7 @@
 #include <string_view>
 #include <utility>
 
-#include "harness/op_table.h"  // Json
+#include "harness/core/op_table.h"  // Json
 
 namespace savefuzz::bench {
 

@@ -1,11 +1,15 @@
 #include "bench/plain_rapidcheck.h"
 
+#include <utility>
+
 #include <rapidcheck.h>
 #include <rapidcheck/state.h>
 
-#include "harness/data_dir.h"
-#include "harness/inprocess_target.h"
-#include "harness/values.h"
+#include "harness/core/hash.h"
+#include "harness/core/model.h"
+#include "harness/core/values.h"
+#include "harness/targets/data_dir.h"
+#include "harness/targets/inprocess_target.h"
 
 namespace savefuzz::bench {
 namespace {
@@ -47,7 +51,7 @@ Request plain_request(const Model& m, Op op) {
   Request r{op};
   const OpSpec& s = spec(op);
   for (const KeyUse& use : s.uses()) {
-    if (!use.required && *rc::gen::arbitrary<bool>()) continue;
+    if (!use.required() && *rc::gen::arbitrary<bool>()) continue;
     switch (key_type(use.key)) {
       case ValueType::id: {
         auto ids = candidates(m, use.key);
@@ -119,14 +123,12 @@ struct PlainCrashDuring : Cmd {
   }
 };
 
-auto plain_commands() {
-  return rc::state::gen::execOneOfWithArgs<
-      PlainOp<Op::create_practice>, PlainOp<Op::create_practitioner>, PlainOp<Op::create_patient>,
-      PlainOp<Op::create_api_client>, PlainOp<Op::book_appointment>, PlainOp<Op::update_appointment>,
-      PlainOp<Op::save_observation>, PlainOp<Op::read_observation>, PlainOp<Op::attach_document>,
-      PlainOp<Op::share_document>, PlainOp<Op::unshare_document>, PlainOp<Op::read_document>,
-      PlainOp<Op::list_appointments>, PlainRestart, PlainCrash, PlainCrashDuring>();
+// One command per row of the op table, in row order, then the control steps.
+template <std::size_t... I>
+auto plain_commands(std::index_sequence<I...>) {
+  return rc::state::gen::execOneOfWithArgs<PlainOp<static_cast<Op>(I)>..., PlainRestart, PlainCrash, PlainCrashDuring>();
 }
+auto plain_commands() { return plain_commands(std::make_index_sequence<kOpCount>{}); }
 
 }  // namespace
 
@@ -135,7 +137,7 @@ Hunt hunt_with_plain_rapidcheck(records::Mutant mutant, std::uint64_t seed, std:
   g_steps = 0;
   DataDir root(default_data_root());
   rc::detail::TestParams params;
-  params.seed = seed * 0x9e3779b97f4a7c15ull + 1;
+  params.seed = seed * kGoldenGamma + 1;
   params.maxSuccess = 10;  // small checks, so the budget is looked at often
   params.maxSize = 100;
   params.disableShrinking = true;
@@ -152,7 +154,7 @@ Hunt hunt_with_plain_rapidcheck(records::Mutant mutant, std::uint64_t seed, std:
       hunt.found = true;
       break;
     }
-    params.seed += 0x9e3779b97f4a7c15ull;
+    params.seed += kGoldenGamma;
   }
   hunt.seconds = std::chrono::duration<double>(Clock::now() - t0).count();
   hunt.steps = g_steps;

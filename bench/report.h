@@ -4,7 +4,7 @@
 
 #include <string>
 
-#include "harness/op_table.h"  // Json
+#include "harness/core/op_table.h"  // Json
 
 namespace savefuzz::bench {
 

@@ -8,12 +8,12 @@
 #include <random>
 
 #include "bench/median.h"
-#include "harness/data_dir.h"
-#include "harness/generate.h"
-#include "harness/process_target.h"
-#include "harness/runner.h"
-#include "harness/subprocess.h"
-#include "harness/target_options.h"
+#include "harness/core/generate.h"
+#include "harness/core/runner.h"
+#include "harness/targets/data_dir.h"
+#include "harness/targets/process_target.h"
+#include "harness/targets/subprocess.h"
+#include "harness/targets/target_options.h"
 
 namespace savefuzz::bench {
 namespace {
@@ -257,7 +257,7 @@ std::size_t model_bytes(const Scenario& s, const Limits& limits) {
   {
     Model m(limits);
     for (const Step& step : s.steps)
-      if (step.call && step.call->request()) m.apply(*step.call->request());
+      if (step.call() && step.call()->request()) m.apply(*step.call()->request());
     after = heap_in_use();
   }
   return after > before ? after - before : 0;

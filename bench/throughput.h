@@ -7,7 +7,7 @@
 #include <filesystem>
 #include <vector>
 
-#include "harness/op_table.h"  // Json
+#include "harness/core/op_table.h"  // Json
 
 namespace savefuzz::bench {
 

@@ -1,7 +1,9 @@
 # One helper per kind of build target, so warnings, sanitizers and test labels live in one place.
 include(GoogleTest)
 
-set(SAVEFUZZ_WARNINGS -Wall -Wextra -Wpedantic -Wshadow -Wnon-virtual-dtor -Wno-unused-parameter)
+# -Werror=switch: a switch over an enum (Op, Key, StepKind, Draw, Answer...) that misses a value
+# does not compile, so a new row or step kind is handled everywhere before it builds.
+set(SAVEFUZZ_WARNINGS -Wall -Wextra -Wpedantic -Wshadow -Wnon-virtual-dtor -Wno-unused-parameter -Werror=switch)
 if(SAVEFUZZ_FUZZ)
   if(NOT CMAKE_CXX_COMPILER_ID STREQUAL "Clang")
     message(FATAL_ERROR "SAVEFUZZ_FUZZ needs clang (libFuzzer): use the fuzz preset, or -DCMAKE_CXX_COMPILER=clang++")

@@ -3,13 +3,15 @@
 // Bounded for `ctest -L property`; RC_PARAMS="max_success=2000 max_size=200" runs longer.
 #include <gtest/gtest.h>
 #include <iostream>
+#include <utility>
 #include <rapidcheck.h>
 #include <rapidcheck/gtest.h>
 #include <rapidcheck/state.h>
 
-#include "harness/generate.h"
-#include "harness/inprocess_target.h"
-#include "harness/runner.h"
+#include "harness/core/generate.h"
+#include "harness/core/hash.h"
+#include "harness/core/runner.h"
+#include "harness/targets/inprocess_target.h"
 #include "tests/support/temp_dir.h"
 
 namespace savefuzz {
@@ -72,14 +74,12 @@ struct CrashDuringSave : Cmd {
   }
 };
 
-auto commands() {
-  return rc::state::gen::execOneOfWithArgs<
-      OpCommand<Op::create_practice>, OpCommand<Op::create_practitioner>, OpCommand<Op::create_patient>,
-      OpCommand<Op::create_api_client>, OpCommand<Op::book_appointment>, OpCommand<Op::update_appointment>,
-      OpCommand<Op::save_observation>, OpCommand<Op::read_observation>, OpCommand<Op::attach_document>,
-      OpCommand<Op::share_document>, OpCommand<Op::unshare_document>, OpCommand<Op::read_document>,
-      OpCommand<Op::list_appointments>, Restart, Crash, CrashDuringSave>();
+// One command per row of the op table, in row order, then the control steps.
+template <std::size_t... I>
+auto commands(std::index_sequence<I...>) {
+  return rc::state::gen::execOneOfWithArgs<OpCommand<static_cast<Op>(I)>..., Restart, Crash, CrashDuringSave>();
 }
+auto commands() { return commands(std::make_index_sequence<kOpCount>{}); }
 
 // Runs the stateful property against the reference target with `mutant` switched on, from a
 // generated world (the same set-up preamble as campaigns), so commands act on real entities.
@@ -92,8 +92,9 @@ void check_against_model(records::Mutant mutant) {
   setup.max_steps = 0;  // the preamble only
   setup.controls = false;
   for (const Step& step : (*scenario_gen(setup)).steps) {
-    Json expected = step.call->request() ? to_json(model.apply(*step.call->request())) : to_json(Model::malformed());
-    RC_ASSERT(answer_json(target.call(step.call->wire)) == expected);
+    const Call& call = *step.call();
+    Json expected = call.request() ? to_json(model.apply(*call.request())) : to_json(Model::malformed());
+    RC_ASSERT(answer_json(target.call(call.wire)) == expected);
   }
   rc::state::check(model, static_cast<Target&>(target), commands());
 }
@@ -116,7 +117,7 @@ bool caught(const std::string& what, records::Mutant mutant) {
   rc::detail::TestParams params = rc::detail::configuration().testParams;
   params.disableShrinking = true;
   for (int attempt = 0; attempt < 5; ++attempt) {
-    params.seed += 0x9e3779b97f4a7c15ull;
+    params.seed += kGoldenGamma;
     auto result = rc::detail::checkTestable([mutant] { check_against_model(mutant); },
                                             rc::detail::TestMetadata{what, what}, params);
     if (result.template is<rc::detail::FailureResult>()) return true;

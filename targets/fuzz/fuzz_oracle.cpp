@@ -4,9 +4,10 @@
 #include <cstdlib>
 #include <iostream>
 
-#include "harness/inprocess_target.h"
-#include "harness/report.h"
-#include "harness/runner.h"
+#include "harness/core/report.h"
+#include "harness/core/runner.h"
+#include "harness/targets/inprocess_target.h"
+#include "harness/targets/target_options.h"
 
 namespace savefuzz::fuzz {
 namespace {
@@ -41,9 +42,11 @@ void check_or_abort(const Scenario& scenario, const char* replay_hint) {
   InProcessTarget target(InProcessOptions{.mutant = mutant()});
   RunResult r = run_scenario(scenario, target, RunnerOptions{true, 0});
   if (!r.finding) return;
+  TargetOptions reference;
+  reference.builtin = "records";
+  if (mutant() != records::Mutant::none) reference.mutant = records::mutant_name(mutant());
   Report report;
-  report.command = "savefuzz replay --target records";
-  if (mutant() != records::Mutant::none) report.command += " --mutant " + std::string(records::mutant_name(mutant()));
+  report.replay.target_flags = target_flags(reference);
   std::string file = "SCENARIO.json";
   print_outcome(std::cerr, report, {file, scenario.name, r.finding, {}, r.requests, 0});
   std::cerr << "savefuzz: the scenario is the input libFuzzer saves below (CRASH_FILE); " << replay_hint << "\n";

@@ -2,8 +2,8 @@
 // the model as the oracle. A divergence prints the finding and aborts, so libFuzzer keeps the input.
 #pragma once
 
-#include "harness/model.h"
-#include "harness/scenario.h"
+#include "harness/core/model.h"
+#include "harness/core/scenario.h"
 
 namespace savefuzz::fuzz {
 

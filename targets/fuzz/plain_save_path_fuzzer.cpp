@@ -6,8 +6,8 @@
 
 #include <fuzzer/FuzzedDataProvider.h>
 
-#include "harness/fuzz_input.h"
-#include "harness/values.h"
+#include "harness/core/fuzz_input.h"
+#include "harness/core/values.h"
 #include "targets/fuzz/fuzz_oracle.h"
 
 namespace {
@@ -18,9 +18,9 @@ std::string text(FuzzedDataProvider& in) { return savefuzz::to_valid_utf8(in.Con
 
 Json request(FuzzedDataProvider& in) {
   const auto& spec = savefuzz::all_ops()[in.ConsumeIntegralInRange<std::size_t>(0, savefuzz::kOpCount - 1)];
-  Json j{{"op", spec.name}};
+  Json j{{"op", savefuzz::op_name(spec.op)}};
   for (const auto& use : spec.uses()) {
-    if (!use.required && in.ConsumeBool()) continue;
+    if (!use.required() && in.ConsumeBool()) continue;
     std::string key(savefuzz::key_name(use.key));
     switch (savefuzz::key_type(use.key)) {
       case savefuzz::ValueType::integer: j[key] = in.ConsumeIntegral<std::int64_t>(); break;
@@ -49,9 +49,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   savefuzz::Scenario s{"plain-fuzz-input", "decoded from a plain_save_path_fuzzer input", {}};
   while (in.remaining_bytes() > 0 && s.steps.size() < savefuzz::kMaxFuzzSteps) {
     switch (in.ConsumeIntegralInRange(0, 15)) {
-      case 0: s.steps.push_back(savefuzz::Step::control(savefuzz::StepKind::restart)); break;
-      case 1: s.steps.push_back(savefuzz::Step::control(savefuzz::StepKind::crash)); break;
-      case 2: s.steps.push_back({savefuzz::StepKind::crash_during, savefuzz::Call::of(request(in)), std::nullopt}); break;
+      case 0: s.steps.push_back(savefuzz::Step::restart()); break;
+      case 1: s.steps.push_back(savefuzz::Step::crash()); break;
+      case 2: s.steps.push_back(savefuzz::Step::crash_during(savefuzz::Call::of(request(in)))); break;
       default: s.steps.push_back(savefuzz::Step::request(savefuzz::Call::of(request(in)))); break;
     }
   }

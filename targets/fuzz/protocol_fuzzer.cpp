@@ -9,9 +9,9 @@
 #include <iostream>
 #include <string_view>
 
-#include "harness/data_dir.h"
-#include "harness/op_table.h"
-#include "harness/response.h"
+#include "harness/core/op_table.h"
+#include "harness/core/response.h"
+#include "harness/targets/data_dir.h"
 #include "targets/records/service.h"
 
 namespace {
@@ -56,7 +56,7 @@ void check(std::string_view line, const std::string& text) {
     fail(line, text, "the answer's id is neither the request's nor null");
   if (r.hello) return;  // its answer (limits, protocol) is the handshake's, checked by the harness
   auto decoded = savefuzz::decode_answer(answer, r.request ? std::optional(r.request->op) : std::nullopt);
-  if (auto* why = std::get_if<std::string>(&decoded)) fail(line, text, "the answer breaks the contract: " + *why);
+  if (auto* why = std::get_if<savefuzz::Error>(&decoded)) fail(line, text, "the answer breaks the contract: " + why->message);
   if (!r.request) {
     const auto& response = std::get<savefuzz::Response>(decoded);
     if (response.error != savefuzz::ErrorCode::invalid) fail(line, text, "a malformed line was not answered invalid");

@@ -1,10 +1,10 @@
-// libFuzzer over structured op sequences: each input decodes (harness/fuzz_input.h) to a world and
+// libFuzzer over structured op sequences: each input decodes (harness/core/fuzz_input.h) to a world and
 // a sequence of mostly valid steps, run against the in-process reference target and the model.
 // Honours $SAVEFUZZ_MUTANT. The custom mutator keeps inputs record-shaped: one mutation, one step.
 #include <cstddef>
 #include <cstdint>
 
-#include "harness/fuzz_input.h"
+#include "harness/core/fuzz_input.h"
 #include "targets/fuzz/fuzz_oracle.h"
 
 extern "C" std::size_t LLVMFuzzerMutate(std::uint8_t* data, std::size_t size, std::size_t max_size);

@@ -7,7 +7,7 @@
 #include <iostream>
 #include <string_view>
 
-#include "harness/scenario.h"
+#include "harness/core/scenario.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   std::string_view text(reinterpret_cast<const char*>(data), size);

@@ -1,0 +1,68 @@
+// savefuzz decode: read the bytes, decode them as save_path_fuzzer does, write the scenario.
+#include "harness/cli/decode_command.h"
+
+#include <cstdlib>
+#include <fstream>
+#include <iostream>
+#include <iterator>
+
+#include "harness/core/atomic_file.h"
+#include "harness/core/command_line.h"
+#include "harness/core/fuzz_input.h"
+#include "harness/targets/inprocess_target.h"
+#include "harness/targets/target_options.h"
+
+namespace savefuzz {
+
+CLI::App* add_decode_command(CLI::App& app, DecodeOptions& o) {
+  CLI::App* cmd = app.add_subcommand("decode", "turn a save_path_fuzzer input (crash file) into a scenario file");
+  cmd->add_option("input", o.input, "the fuzzer input")->required();
+  cmd->add_option("-o,--output", o.output, "where to write the scenario (default INPUT.json; - for standard output)");
+  return cmd;
+}
+
+int run_decode(const DecodeOptions& o, const std::string& program) {
+  Scenario s = decode_fuzz_file(o.input, reference_limits());
+  if (o.output == "-") {
+    std::cout << scenario_to_json(s).dump(2, ' ', false, Json::error_handler_t::replace) << "\n";
+    return 0;
+  }
+  std::filesystem::path out = o.output.empty() ? o.input.string() + ".json" : o.output;
+  if (auto err = save_scenario(out, s)) throw SetupError("cannot write " + out.string() + ": " + err->message);
+  const char* mutant = std::getenv("SAVEFUZZ_MUTANT");
+  TargetOptions reference;
+  reference.builtin = "records";
+  if (mutant) reference.mutant = mutant;
+  std::cout << "savefuzz: wrote " << out.string() << " (" << s.steps.size() << " steps)\n"
+            << "replay: " << ReplayCommand{program, target_flags(reference)}.for_file(out.string()) << "\n";
+  return 0;
+}
+
+CLI::App* add_encode_command(CLI::App& app, EncodeOptions& o) {
+  CLI::App* cmd = app.add_subcommand("encode", "turn scenario files into save_path_fuzzer inputs (seeds)");
+  cmd->add_option("paths", o.paths, "scenario files, or folders searched for *.json")->required();
+  cmd->add_option("--out", o.out_dir, "folder for the inputs (<scenario file name>.bin)")->required();
+  return cmd;
+}
+
+int run_encode(const EncodeOptions& o) {
+  std::error_code ec;
+  std::filesystem::create_directories(o.out_dir, ec);
+  if (ec) throw SetupError("cannot create " + o.out_dir.string() + ": " + ec.message());
+  std::size_t written = 0;
+  for (const auto& path : o.paths) {
+    if (!std::filesystem::exists(path, ec)) throw SetupError("no such file or folder: " + path);
+    for (const auto& file : scenario_files(path)) {
+      auto loaded = load_scenario(file);
+      if (auto* bad = std::get_if<ScenarioError>(&loaded)) throw SetupError(bad->message());
+      std::filesystem::path out = o.out_dir / (file.stem().string() + ".bin");
+      if (auto err = write_file_atomically(out, encode_scenario(std::get<Scenario>(loaded))))
+        throw SetupError("cannot write " + out.string() + ": " + err->message);
+      ++written;
+    }
+  }
+  std::cout << "savefuzz: wrote " << written << " inputs to " << o.out_dir.string() << "\n";
+  return 0;
+}
+
+}  // namespace savefuzz

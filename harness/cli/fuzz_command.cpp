@@ -1,0 +1,271 @@
+// savefuzz fuzz: one libFuzzer process per fuzzer in turn (fork mode, so a crash does not end
+// the run), its output in a log; then every new crash input is decoded, replayed, shrunk and
+// saved as a scenario file, or reported with the command that reruns it.
+#include "harness/cli/fuzz_command.h"
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <csignal>
+#include <cstdlib>
+#include <fstream>
+#include <iostream>
+#include <set>
+#include <sstream>
+#include <thread>
+
+#include <unistd.h>
+
+#include "harness/cli/interrupt.h"
+#include "harness/cli/target_flags.h"
+#include "harness/core/campaign.h"
+#include "harness/core/duration.h"
+#include "harness/core/findings.h"
+#include "harness/core/fuzz_input.h"
+#include "harness/core/runner.h"
+#include "harness/core/shrink.h"
+#include "harness/targets/inprocess_target.h"
+#include "harness/targets/subprocess.h"
+
+namespace savefuzz {
+namespace {
+
+namespace fs = std::filesystem;
+using Clock = std::chrono::steady_clock;
+
+const std::vector<std::string> kDefaultFuzzers{"save_path_fuzzer", "protocol_fuzzer", "scenario_fuzzer"};
+const std::set<std::string> kKnownFuzzers{"save_path_fuzzer", "protocol_fuzzer", "scenario_fuzzer",
+                                          "plain_save_path_fuzzer"};
+const std::vector<std::string> kArtifactPrefixes{"crash-", "timeout-", "oom-", "leak-"};
+
+const std::atomic<bool>* g_stop = nullptr;  // raised by Ctrl-C
+bool interrupted() { return g_stop && g_stop->load(); }
+
+fs::path default_fuzzer_dir() {
+  std::error_code ec;
+  fs::path self = fs::read_symlink("/proc/self/exe", ec).parent_path();
+  if (!ec && fs::exists(self / "save_path_fuzzer", ec)) return self;
+  return self / ".." / ".." / "fuzz" / "bin";  // build/<preset>/bin -> build/fuzz/bin
+}
+
+std::set<fs::path> artifacts_in(const fs::path& dir) {
+  std::set<fs::path> out;
+  std::error_code ec;
+  for (const auto& e : fs::directory_iterator(dir, ec)) {
+    std::string name = e.path().filename().string();
+    for (const auto& p : kArtifactPrefixes)
+      if (name.rfind(p, 0) == 0 && e.path().extension() != ".json") out.insert(e.path());
+  }
+  return out;
+}
+
+// The last status line's executions and executions per second, as libFuzzer printed them.
+std::string log_stats(const fs::path& log) {
+  std::ifstream in(log);
+  std::string line, last;
+  while (std::getline(in, line))
+    if (line.find("exec/s") != std::string::npos && line.rfind('#', 0) == 0) last = line;
+  auto number_after = [&](const std::string& key) -> std::string {
+    auto at = last.find(key);
+    if (at == std::string::npos) return "?";
+    auto begin = last.find_first_of("0123456789", at + key.size());
+    auto end = last.find_first_not_of("0123456789", begin);
+    return begin == std::string::npos ? "?" : last.substr(begin, end - begin);
+  };
+  return "runs=" + number_after("#") + " exec_per_sec=" + number_after("exec/s");
+}
+
+std::string tail(const fs::path& log, std::size_t lines) {
+  std::ifstream in(log);
+  std::vector<std::string> all;
+  for (std::string l; std::getline(in, l);) all.push_back(l);
+  std::string out;
+  for (std::size_t i = all.size() > lines ? all.size() - lines : 0; i < all.size(); ++i) out += "    | " + all[i] + "\n";
+  return out;
+}
+
+class FuzzSession {
+ public:
+  FuzzSession(const FuzzOptions& o, const std::string& program) : o_(o), program_(program) {
+    TargetOptions target;  // the fuzzers' own: the in-process reference
+    target.builtin = "records";
+    target.mutant = o.mutant;
+    validate(target);
+    source_ = target_source(target);
+  }
+
+  // Runs one fuzzer for `share`; returns how many findings it made.
+  std::size_t run(const std::string& fuzzer, std::chrono::milliseconds share) {
+    fs::path bin = o_.fuzzer_dir / fuzzer, corpus = o_.work_dir / "corpus" / fuzzer,
+             artifacts = o_.work_dir / "artifacts" / fuzzer, log = o_.work_dir / (fuzzer + ".log");
+    fs::create_directories(corpus);
+    fs::create_directories(artifacts);
+    auto before = artifacts_in(artifacts);
+    long secs = std::max<long>(1, static_cast<long>(share.count() / 1000));
+    // Fork mode even for one job: the fuzzing process restarts after a crash, so --keep-going
+    // can go on collecting crash inputs.
+    std::vector<std::string> argv{bin.string(), "-fork=" + std::to_string(o_.jobs), "-max_total_time=" + std::to_string(secs),
+                                  "-timeout=30", "-rss_limit_mb=2560", "-artifact_prefix=" + artifacts.string() + "/"};
+    if (o_.keep_going) argv.insert(argv.end(), {"-ignore_crashes=1", "-ignore_timeouts=1", "-ignore_ooms=1"});
+    fs::path dict = o_.corpus_root / "dict" / (fuzzer + ".dict");
+    if (fuzzer != "plain_save_path_fuzzer" && fs::exists(dict)) argv.push_back("-dict=" + dict.string());
+    argv.insert(argv.end(), o_.libfuzzer_flags.begin(), o_.libfuzzer_flags.end());
+    argv.push_back(corpus.string());
+    fs::path seeds = o_.corpus_root / "seeds" / fuzzer;
+    if (o_.seeds && fuzzer != "plain_save_path_fuzzer" && fs::is_directory(seeds)) argv.push_back(seeds.string());
+
+    std::cout << "savefuzz: fuzzing with " << fuzzer << " for " << secs << "s, " << o_.jobs << " job(s); log "
+              << log.string() << std::endl;
+    std::ofstream(log, std::ios::trunc) << "$";
+    for (const auto& a : argv) std::ofstream(log, std::ios::app) << " " << a;
+    std::ofstream(log, std::ios::app) << "\n";
+    bool scenario_fuzzer = fuzzer == "save_path_fuzzer" || fuzzer == "plain_save_path_fuzzer";
+    auto t0 = Clock::now();
+    int code = run_logged(argv, scenario_fuzzer ? o_.mutant : "", log, Clock::now() + share + std::chrono::minutes(2));
+
+    std::vector<fs::path> found;
+    for (const auto& a : artifacts_in(artifacts))
+      if (!before.count(a)) found.push_back(a);
+    if (code != 0 && found.empty() && !interrupted())
+      throw SetupError(fuzzer + " exited with status " + std::to_string(code) + " and no crash input; the end of " +
+                       log.string() + ":\n" + tail(log, 15));
+    std::size_t findings = 0;
+    for (const auto& a : found) findings += fuzzer == "save_path_fuzzer" ? report_scenario(a) : report_input(fuzzer, bin, a);
+    auto took = std::chrono::duration_cast<std::chrono::seconds>(Clock::now() - t0).count();
+    std::cout << "SUMMARY: fuzzer=" << fuzzer << " seconds=" << took << " jobs=" << o_.jobs << " " << log_stats(log)
+              << " crash_inputs=" << found.size() << " findings=" << findings << " corpus=" << corpus.string() << "\n";
+    return findings;
+  }
+
+ private:
+  // A save_path_fuzzer input: decode, replay, shrink, save. Inputs that fail the way an earlier
+  // one did are counted, not saved again.
+  std::size_t report_scenario(const fs::path& input) {
+    Scenario s = decode_fuzz_file(input, reference_limits());
+    RunnerOptions runner{true, 0};
+    auto target = source_.make(0);
+    RunResult r = run_scenario(s, *target, runner);
+    if (!r.finding) {
+      std::cout << "savefuzz: " << input.string() << " decodes to a scenario that passes: the fuzzer process itself "
+                << "failed (sanitizer report, timeout, out of memory), or the fuzzer and savefuzz come from "
+                << "different builds\n";
+      return report_input("save_path_fuzzer", o_.fuzzer_dir / "save_path_fuzzer", input);
+    }
+    Signature sig{r.finding->invariant, step_kind_of(r.finding->request)};
+    if (std::find(seen_.begin(), seen_.end(), sig) != seen_.end()) {
+      std::cout << "savefuzz: " << input.string() << " fails like an earlier input (" << invariant_name(sig.invariant)
+                << ")\n";
+      return 0;
+    }
+    seen_.push_back(sig);
+    Scenario best = s;
+    Finding finding = *r.finding;
+    std::size_t runs = 0;
+    if (o_.shrink) {
+      Shrunk shrunk = shrink_finding(s, finding, source_, runner, [] { return interrupted(); });
+      best = std::move(shrunk.scenario);
+      finding = std::move(shrunk.finding);
+      runs = shrunk.runs;
+    }
+    std::string stem = std::string(invariant_name(finding.invariant)) + "-" + input.filename().string();
+    save_finding(o_.findings_dir,
+                 {std::move(best), finding, stem, "save_path_fuzzer (input " + input.string() + ")", s.steps.size(), runs,
+                  ReplayCommand{program_, source_.flags}},
+                 std::cout);
+    return 1;
+  }
+
+  // An input that crashed the fuzzer process itself (sanitizer report, abort, timeout).
+  std::size_t report_input(const std::string& fuzzer, const fs::path& bin, const fs::path& input) {
+    std::cout << "savefuzz: FINDING fuzzer=" << fuzzer << " input=" << input.string() << "\n"
+              << "  reproduce: " << (o_.mutant.empty() ? "" : "SAVEFUZZ_MUTANT=" + o_.mutant + " ") << bin.string()
+              << " " << input.string() << "\n";
+    return 1;
+  }
+
+  const FuzzOptions& o_;
+  std::string program_;
+  TargetSource source_;
+  std::vector<Signature> seen_;
+};
+
+}  // namespace
+
+// Ctrl-C reaches the child through the terminal; libFuzzer then finishes its unit and exits, and
+// we wait for it.
+int run_logged(const std::vector<std::string>& argv, const std::string& mutant, const fs::path& log,
+               Clock::time_point deadline) {
+  SubprocessOptions o{argv, {}, {}, log};
+  if (mutant.empty()) o.unset_env.push_back("SAVEFUZZ_MUTANT");
+  else o.env["SAVEFUZZ_MUTANT"] = mutant;
+  Subprocess fuzzer(o);
+  std::optional<ExitStatus> status;
+  bool terminated = false;
+  // Looked at ten times a second: a fuzzer runs for minutes or hours.
+  while (!(status = fuzzer.wait_until(Clock::now()))) {
+    auto now = Clock::now();
+    if (!terminated && now > deadline) {
+      fuzzer.terminate();
+      terminated = true;
+    } else if (terminated && now > deadline + std::chrono::seconds(10)) {
+      status = fuzzer.kill();
+      break;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  return status->code ? *status->code : 128 + status->signal.value_or(0);
+}
+
+CLI::App* add_fuzz_command(CLI::App& app, FuzzOptions& o) {
+  CLI::App* cmd = app.add_subcommand(
+      "fuzz", "run the libFuzzer entry points (fuzz preset) and turn what they find into scenario files");
+  add_duration_option(*cmd, "--time", o.time,
+                      "in all, shared evenly by the fuzzers (default " + format_duration(kDefaultFuzzTime) + ")");
+  cmd->add_option("--jobs", o.jobs, "parallel fuzzing processes per fuzzer (libFuzzer -fork)")
+      ->check(CLI::Range(1u, 1024u))
+      ->capture_default_str();
+  cmd->add_option("--fuzzer", o.fuzzers,
+                  "which fuzzers, repeatable (default: save_path_fuzzer protocol_fuzzer scenario_fuzzer; "
+                  "plain_save_path_fuzzer is the benchmark baseline)");
+  cmd->add_option("--fuzzer-dir", o.fuzzer_dir, "where the fuzzers are (default: beside savefuzz, else build/fuzz/bin)");
+  cmd->add_option("--corpus-root", o.corpus_root,
+                  "seeds/<fuzzer>/ and dict/<fuzzer>.dict under it (default " + o.corpus_root.string() + ")");
+  cmd->add_option("--work-dir", o.work_dir, "growing corpora, crash inputs and logs (default " + o.work_dir.string() + ")");
+  cmd->add_option("--findings", o.findings_dir, "folder for finding scenario files (default " + o.findings_dir.string() + ")");
+  cmd->add_option("--mutant", o.mutant, "a bug of the reference target, for the scenario fuzzers");
+  cmd->add_option("--libfuzzer-flag", o.libfuzzer_flags, "passed to libFuzzer as is, repeatable (e.g. -max_len=65536)");
+  cmd->add_flag("--keep-going", o.keep_going, "go on after a finding until --time runs out (nightly runs)");
+  cmd->add_flag("!--no-seeds", o.seeds, "start from the working corpus alone, not corpus/seeds/");
+  cmd->add_flag("!--no-shrink", o.shrink, "save findings as decoded, without shrinking");
+  return cmd;
+}
+
+int run_fuzz(FuzzOptions o, const std::string& program) {
+  if (o.fuzzers.empty()) o.fuzzers = kDefaultFuzzers;
+  if (o.fuzzer_dir.empty()) o.fuzzer_dir = default_fuzzer_dir();
+  std::chrono::milliseconds time = o.time.value_or(kDefaultFuzzTime);
+  for (const auto& f : o.fuzzers) {
+    if (!kKnownFuzzers.count(f)) throw SetupError("unknown fuzzer '" + f + "' (save_path_fuzzer, protocol_fuzzer, scenario_fuzzer, plain_save_path_fuzzer)");
+    if (::access((o.fuzzer_dir / f).c_str(), X_OK) != 0)
+      throw SetupError("no fuzzer " + (o.fuzzer_dir / f).string() +
+                       ": build them with `cmake --preset fuzz && cmake --build --preset fuzz`, or give --fuzzer-dir");
+  }
+  std::error_code ec;
+  fs::create_directories(o.work_dir, ec);
+  fs::create_directories(o.findings_dir, ec);
+  if (ec) throw SetupError("cannot create " + o.work_dir.string() + " or " + o.findings_dir.string() + ": " + ec.message());
+  FuzzSession session(o, program);
+  g_stop = &catch_interrupts();
+  std::size_t findings = 0;
+  auto share = std::chrono::duration_cast<std::chrono::milliseconds>(time / static_cast<long>(o.fuzzers.size()));
+  for (const auto& f : o.fuzzers) {
+    if (interrupted() || (findings && !o.keep_going)) break;
+    findings += session.run(f, share);
+  }
+  restore_interrupts();
+  std::cout << "SUMMARY: fuzzers=" << o.fuzzers.size() << " findings=" << findings
+            << (interrupted() ? " interrupted=1" : "") << " findings_dir=" << o.findings_dir.string() << "\n";
+  return findings ? 1 : 0;
+}
+
+}  // namespace savefuzz

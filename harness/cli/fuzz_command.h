@@ -1,0 +1,43 @@
+// `savefuzz fuzz`: runs the libFuzzer entry points with the right flags, corpus folders and
+// artifact prefix, then turns what they find into shrunk scenario files.
+#pragma once
+
+#include <chrono>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <CLI/CLI.hpp>
+
+namespace savefuzz {
+
+inline constexpr std::chrono::minutes kDefaultFuzzTime{10};
+
+struct FuzzOptions {
+  std::optional<std::chrono::milliseconds> time;  // in all, shared evenly by the fuzzers (kDefaultFuzzTime)
+  unsigned jobs = 1;                              // libFuzzer -fork=N for each fuzzer
+  std::vector<std::string> fuzzers;               // default: save_path_fuzzer protocol_fuzzer scenario_fuzzer
+  std::filesystem::path fuzzer_dir;               // default: beside savefuzz, else build/fuzz/bin
+  std::filesystem::path corpus_root = "corpus";   // seeds/<fuzzer>/ and dict/<fuzzer>.dict under it
+  std::filesystem::path work_dir = "findings/fuzz";  // growing corpora, crash inputs, logs
+  std::filesystem::path findings_dir = "findings";   // scenario files of what was found
+  std::string mutant;                             // $SAVEFUZZ_MUTANT for the scenario fuzzers
+  std::vector<std::string> libfuzzer_flags;       // passed through as they are
+  bool keep_going = false;  // collect crash inputs until the time is up (else stop at the first)
+  bool seeds = true;
+  bool shrink = true;
+};
+
+CLI::App* add_fuzz_command(CLI::App& app, FuzzOptions& options);
+
+// Exit code: 0 nothing found, 1 a finding, 2 usage or set-up error.
+int run_fuzz(FuzzOptions options, const std::string& program);
+
+// Runs `argv` (through Subprocess) with its output appended to `log` and $SAVEFUZZ_MUTANT set to
+// `mutant` (unset when empty) until it exits or `deadline` passes (then SIGTERM, and SIGKILL 10 s
+// later). Returns its exit code, or 128 + the signal that ended it.
+int run_logged(const std::vector<std::string>& argv, const std::string& mutant, const std::filesystem::path& log,
+               std::chrono::steady_clock::time_point deadline);
+
+}  // namespace savefuzz

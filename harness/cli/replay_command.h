@@ -1,0 +1,29 @@
+// `savefuzz replay PATH...`: every scenario file against one target, with reports.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include <CLI/CLI.hpp>
+
+#include "harness/cli/target_flags.h"
+
+namespace savefuzz {
+
+struct ReplayOptions {
+  std::vector<std::string> paths;  // files or folders of *.json
+  TargetOptions target;
+  std::uint64_t seed = 0;  // crash points of crash_during steps
+  std::string report_json;
+  std::string junit;
+  bool no_sweep = false;
+  bool verbose = false;
+};
+
+CLI::App* add_replay_command(CLI::App& app, ReplayOptions& options);
+
+// Exit code: 0 all passed, 1 a scenario failed, 2 usage or set-up error (a bad scenario file
+// included, when nothing failed).
+int run_replay(ReplayOptions options, const std::string& program);
+
+}  // namespace savefuzz

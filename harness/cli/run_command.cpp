@@ -1,0 +1,44 @@
+// savefuzz run: flags, Ctrl-C, summary.
+#include "harness/cli/run_command.h"
+
+#include <iostream>
+
+#include "harness/cli/interrupt.h"
+#include "harness/core/duration.h"
+
+namespace savefuzz {
+
+CLI::App* add_run_command(CLI::App& app, RunOptions& options) {
+  CLI::App* cmd = app.add_subcommand("run", "generate scenarios (RapidCheck), run them, shrink and save what fails");
+  CampaignOptions& o = options.campaign;
+  add_target_options(*cmd, options.target);
+  add_duration_option(*cmd, "--time", o.time,
+                      "stop after this long (default " + format_duration(kDefaultRunTime) + " unless --cases is given)");
+  cmd->add_option_function<std::uint64_t>("--cases", [&o](std::uint64_t n) { o.cases = n; },
+                                          "stop after this many generated scenarios");
+  cmd->add_option("--seed", o.seed, "the same seed and options give the same cases")->capture_default_str();
+  cmd->add_option("--max-steps", o.max_steps, "longest generated scenario, set-up included")
+      ->check(CLI::Range(1, 100000))
+      ->capture_default_str();
+  cmd->add_option("--findings", o.findings_dir,
+                  "folder for finding scenario files (default " + o.findings_dir.string() + ")");
+  cmd->add_flag("--keep-going", o.keep_going, "go on after a finding until --time or --cases run out");
+  cmd->add_flag("!--no-shrink", o.shrink, "save findings as found, without shrinking");
+  cmd->add_flag("!--no-controls", o.controls, "generate no restart, crash or crash_during steps");
+  cmd->add_flag("!--no-progress", o.progress, "no progress line");
+  return cmd;
+}
+
+int run_run(RunOptions options, const std::string& program) {
+  CampaignOptions& o = options.campaign;
+  validate(options.target);
+  if (!o.time && !o.cases) o.time = kDefaultRunTime;
+  if (!options.target.io_faults && options.target.command.empty()) options.target.io_faults = kRunIoFaults;
+  o.target = target_source(options.target);
+  CampaignResult r = run_campaign(o, program, std::cout, catch_interrupts());
+  print_campaign_summary(std::cout, o, r);
+  restore_interrupts();
+  return r.findings.empty() ? 0 : 1;
+}
+
+}  // namespace savefuzz

@@ -1,0 +1,58 @@
+// savefuzz: the command. Subcommands parse their flags once into an options struct.
+#include <iostream>
+
+#include <CLI/CLI.hpp>
+
+#include "harness/cli/decode_command.h"
+#include "harness/cli/fuzz_command.h"
+#include "harness/cli/replay_command.h"
+#include "harness/cli/run_command.h"
+#include "harness/core/status.h"
+
+namespace {
+
+constexpr int kExitUsage = 2;
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{
+      "savefuzz: fuzzes and property-tests the save path of medical-records software against an executable "
+      "model of its contract (docs/protocol.md).\n"
+      "Exit codes: 0 nothing found, 1 a finding, 2 usage or set-up error.",
+      "savefuzz"};
+  app.require_subcommand(1);
+  savefuzz::ReplayOptions replay;
+  CLI::App* replay_cmd = savefuzz::add_replay_command(app, replay);
+  savefuzz::RunOptions run;
+  CLI::App* run_cmd = savefuzz::add_run_command(app, run);
+  savefuzz::FuzzOptions fuzz;
+  CLI::App* fuzz_cmd = savefuzz::add_fuzz_command(app, fuzz);
+  savefuzz::DecodeOptions decode;
+  CLI::App* decode_cmd = savefuzz::add_decode_command(app, decode);
+  savefuzz::EncodeOptions encode;
+  CLI::App* encode_cmd = savefuzz::add_encode_command(app, encode);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    std::cerr << "savefuzz: " << e.what() << "\nrun 'savefuzz --help' or 'savefuzz COMMAND --help' for usage\n";
+    return kExitUsage;
+  }
+  try {
+    if (replay_cmd->parsed()) return savefuzz::run_replay(replay, argv[0]);
+    if (run_cmd->parsed()) return savefuzz::run_run(run, argv[0]);
+    if (fuzz_cmd->parsed()) return savefuzz::run_fuzz(fuzz, argv[0]);
+    if (decode_cmd->parsed()) return savefuzz::run_decode(decode, argv[0]);
+    if (encode_cmd->parsed()) return savefuzz::run_encode(encode);
+  } catch (const savefuzz::SetupError& e) {
+    std::cerr << "savefuzz: set-up error: " << e.what() << "\n";
+    return kExitUsage;
+  } catch (const std::exception& e) {
+    // A bug of the harness itself: say so, never as a finding about the target.
+    std::cerr << "savefuzz: internal error: " << e.what() << "\n";
+    return kExitUsage;
+  }
+  return kExitUsage;
+}

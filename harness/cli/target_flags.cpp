@@ -1,0 +1,41 @@
+// Target and duration flags. Each default shown in --help is the constant the code uses.
+#include "harness/cli/target_flags.h"
+
+#include "harness/core/duration.h"
+#include "harness/targets/data_dir.h"
+#include "harness/targets/process_target.h"
+
+namespace savefuzz {
+
+void add_duration_option(CLI::App& app, const std::string& name, std::optional<std::chrono::milliseconds>& out,
+                         const std::string& help) {
+  app.add_option_function<std::string>(
+      name,
+      [&out, name](const std::string& v) {
+        auto d = parse_duration(v);
+        if (!d || d->count() <= 0) throw CLI::ValidationError(name, "expects a duration such as 500ms, 60s, 10m or 2h");
+        out = *d;
+      },
+      help);
+}
+
+void add_target_options(CLI::App& app, TargetOptions& o) {
+  app.add_option("--target", o.builtin, "a built-in target: 'records' (the reference save path, in-process)");
+  app.add_option("--target-cmd", o.command,
+                 "a program speaking docs/protocol.md, with its arguments, e.g. 'build/dev/bin/records-server'");
+  app.add_option("--mutant", o.mutant,
+                 "switch on one bug of the reference target (records-server --list-mutants); with --target-cmd it "
+                 "is passed on as --mutant NAME");
+  app.add_option("--data-root", o.data_root,
+                 "where targets' data directories are made (default: " + default_data_root().string() + ")");
+  add_duration_option(app, "--timeout", o.timeout,
+                      "deadline on every answer and on a clean exit (default " + format_duration(kDefaultTimeout) + ")");
+  app.add_option_function<unsigned>(
+         "--io-faults", [&o](unsigned p) { o.io_faults = p; },
+         "percent of requests during which the in-process target's storage fails (disk full, I/O error); "
+         "the seed decides which (default: " +
+             std::to_string(kRunIoFaults) + " for run, 0 for replay)")
+      ->check(CLI::Range(0u, 100u));
+}
+
+}  // namespace savefuzz

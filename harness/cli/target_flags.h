@@ -1,0 +1,24 @@
+// The flags every savefuzz command shares: the target flags, and duration flags.
+#pragma once
+
+#include <chrono>
+#include <optional>
+#include <string>
+
+#include <CLI/CLI.hpp>
+
+#include "harness/targets/target_options.h"
+
+namespace savefuzz {
+
+// In-process `run` exercises `unavailable` unless told otherwise; `replay` injects no fault.
+inline constexpr unsigned kRunIoFaults = 2;
+
+// Declares --target, --target-cmd, --mutant, --data-root, --timeout, --io-faults on `app`.
+void add_target_options(CLI::App& app, TargetOptions& options);
+
+// Declares a positive duration flag (--time, --timeout) that stores into `out`.
+void add_duration_option(CLI::App& app, const std::string& name, std::optional<std::chrono::milliseconds>& out,
+                         const std::string& help);
+
+}  // namespace savefuzz

@@ -1,0 +1,79 @@
+// RapidCheck generators of whole scenarios: small scopes, swarm op mixes, boundary text.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <rapidcheck.h>
+
+#include "harness/core/model.h"
+#include "harness/core/scenario.h"
+
+namespace savefuzz {
+
+// Where the generators' decisions come from: RapidCheck's random stream inside a property, or a
+// fuzzer's input bytes (harness/core/fuzz_input.h). One drawing code serves both engines.
+class Choices {
+ public:
+  virtual ~Choices() = default;
+  virtual std::uint64_t below(std::uint64_t n) = 0;  // a number in [0, n); 0 when n <= 1
+  virtual std::string bytes(std::size_t n) = 0;       // n raw bytes, for texts that need not be UTF-8
+};
+
+// How many of each entity a scenario's set-up preamble creates.
+struct WorldSize {
+  int practices = 0, practitioners = 0, patients = 0, clients = 0, appointments = 0, documents = 0;
+
+  // The ranges every engine draws a world from.
+  static WorldSize draw(Choices& choices);
+};
+
+// Draws steps whose arguments come from a model of the state so far, so most steps reach the
+// interesting checks instead of failing at not_found; each drawn request is applied to that model.
+class StepDrawer {
+ public:
+  StepDrawer(const Limits& limits, Choices& choices);
+  ~StepDrawer();
+  void use(Choices& choices);  // later draws come from `choices`
+
+  std::vector<Step> world(const WorldSize& size);  // the set-up preamble
+  Step request_step(Op op);                        // sometimes malformed on purpose
+  Step crash_during_step();                        // a crash during a write
+  Step control_step(StepKind kind);                // a restart, crash or crash_during
+  void note(const Step& step);                     // a step from elsewhere joins the model
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+struct GenOptions {
+  Limits limits;               // the target's, from its hello
+  std::size_t max_steps = 40;  // scenario length at the largest size
+  bool controls = true;        // restart, crash, crash_during allowed
+};
+
+// A scenario: a set-up preamble drawn from small id pools, then steps whose arguments are drawn
+// from a model of the state so far (mostly valid, authorized requests; a steady share of
+// invalid, wrong-kind, forbidden, not-found, stale and malformed ones). Each scenario enables a
+// random subset of op kinds and control steps (swarm testing).
+rc::Gen<Scenario> scenario_gen(const GenOptions& options);
+
+// Texts biased to where save paths break: empty, exactly the limit and one byte over, multi-byte
+// UTF-8 around the limit and around 4 KiB, emoji and combining marks, CR/LF, quotes and
+// backslashes, U+0000, long French medical text.
+// Raw bytes (made valid UTF-8) now and then.
+std::string draw_text(Choices& choices, std::size_t limit);
+rc::Gen<std::string> text_gen(std::size_t limit);
+
+// One request of `op` with arguments drawn from `model`: mostly valid and authorized, sometimes
+// not. Call it inside a RapidCheck generator or property (it draws with operator*).
+Request draw_request(const Model& model, Op op);
+
+// Deterministic generation outside a property: the same seed, case and options give the same
+// scenario.
+Scenario generate_scenario(const GenOptions& options, std::uint64_t seed, std::uint64_t case_index);
+
+}  // namespace savefuzz

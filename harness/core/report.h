@@ -1,0 +1,40 @@
+// Reports of a replay or a campaign: readable text, JSON, JUnit XML.
+#pragma once
+
+#include <filesystem>
+#include <optional>
+#include <ostream>
+#include <string>
+#include <vector>
+
+#include "harness/core/command_line.h"
+#include "harness/core/runner.h"
+
+namespace savefuzz {
+
+struct ScenarioOutcome {
+  std::string file;
+  std::string name;
+  std::optional<Finding> finding;  // a failure
+  std::string error;               // the scenario could not be run (bad file); empty otherwise
+  std::size_t requests = 0;
+  double seconds = 0;
+};
+
+struct Report {
+  ReplayCommand replay;  // how to run it again; reproduce lines add the scenario file
+  std::string target;
+  std::uint64_t seed = 0;
+  std::vector<ScenarioOutcome> outcomes;
+
+  std::size_t failed() const;
+  std::size_t errors() const;
+};
+
+
+void print_outcome(std::ostream& out, const Report& report, const ScenarioOutcome& o);
+void print_summary(std::ostream& out, const Report& report);
+Json report_json(const Report& report);
+std::string junit_xml(const Report& report);
+
+}  // namespace savefuzz

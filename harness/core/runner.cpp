@@ -1,0 +1,218 @@
+// The lockstep loop. The model is a set of candidate states: one, except after a crash_during,
+// when the request's effect may or may not have happened; each answer keeps the candidates that
+// predict it, and a divergence is an answer no candidate predicts.
+#include "harness/core/runner.h"
+
+#include <algorithm>
+#include <set>
+
+#include "harness/core/classify.h"
+#include "harness/core/fault_points.h"
+
+namespace savefuzz {
+namespace {
+
+// A partial match: every key of `expect` is in `actual` with a matching value.
+bool matches(const Json& expect, const Json& actual) {
+  if (!expect.is_object()) return expect == actual;
+  if (!actual.is_object()) return false;
+  for (const auto& [k, v] : expect.items())
+    if (!actual.contains(k) || !matches(v, actual[k])) return false;
+  return true;
+}
+
+Json answer_without_id(Json answer) {
+  answer.erase("id");
+  return answer;
+}
+
+class Run {
+ public:
+  Run(Target& target, const RunnerOptions& options) : target_(target), options_(options) {}
+
+  RunResult go(const Scenario& scenario) {
+    if (auto f = target_.start()) {
+      report_fault(*f, 0, "start", Json{{"op", "hello"}, {"protocol", 1}});
+      return done();
+    }
+    candidates_ = {Model(target_.limits())};
+    std::size_t n = 0;
+    for (const Step& step : scenario.steps) {
+      ++n;
+      bool ok = std::visit(
+          overloaded{[&](const RequestStep& s) { return exchange(s.call, n, "step " + std::to_string(n), s.expect); },
+                     [&](const RestartStep&) { return control(step, n, [&] { return target_.restart(); }); },
+                     [&](const CrashStep&) { return control(step, n, [&] { return target_.crash(); }); },
+                     [&](const CrashDuringStep& s) {
+                       return control(step, n, [&] {
+                         if (const Request* r = s.call.request()) widen(*r);
+                         return target_.crash_during(s.call.wire, crash_point_for(options_.seed, s.call.wire));
+                       });
+                     }},
+          step.body);
+      if (!ok) return done();
+    }
+    if (options_.final_sweep) sweep(n);
+    return done();
+  }
+
+ private:
+  RunResult done() {
+    if (finding_) finding_->data_dir = target_.keep_data();
+    return {std::move(finding_), requests_, coverage_};
+  }
+
+  void report_fault(const TargetFault& f, std::size_t step, const std::string& where, const Json& request) {
+    bool alive = f.kind == TargetFault::Kind::died || f.kind == TargetFault::Kind::hung ||
+                 f.kind == TargetFault::Kind::bad_exit;
+    finding_ = Finding{alive ? Invariant::target_alive : Invariant::protocol, step, where, request, nullptr, nullptr,
+                       std::string(fault_name(f.kind)) + ": " + f.detail, f.stderr_tail, {}};
+  }
+
+  // One request: send, decode, compare with every candidate, keep those that agree.
+  bool exchange(const Call& call, std::size_t step, const std::string& where, const std::optional<Json>& expect) {
+    Reply reply = target_.call(call.wire);
+    ++requests_;
+    if (auto* f = std::get_if<TargetFault>(&reply)) {
+      report_fault(*f, step, where, call.wire);
+      return false;
+    }
+    const Json& answer = std::get<Json>(reply);
+    const Request* r = call.request();
+    auto decoded = decode_answer(answer, r ? std::optional<Op>(r->op) : std::nullopt);
+    if (auto* why = std::get_if<Error>(&decoded)) {
+      finding_ = Finding{Invariant::protocol, step, where, call.wire, nullptr, answer, "malformed answer: " + why->message, {}, {}};
+      return false;
+    }
+    const Response& actual = std::get<Response>(decoded);
+    if (r) ++coverage_.ops[static_cast<std::size_t>(r->op)];
+    else ++coverage_.malformed;
+    ++coverage_.answers[actual.error ? static_cast<std::size_t>(*actual.error) + 1 : 0];
+
+    bool mutating = r && spec(r->op).mutating;
+    bool storage_refused = mutating && actual.error == ErrorCode::unavailable;
+    // History reads the state before the step, so it is recorded before any candidate applies it.
+    // No copy of the model is kept: that would cost a whole model per write, quadratic in long
+    // scenarios. classify() reads the model only for limits and for reads, which change nothing.
+    if (r) history_.record(step, *r, actual, candidates_.front());
+
+    std::vector<Model> kept;
+    std::vector<Response> predicted;
+    for (Model& m : candidates_) {
+      Response p;
+      if (!r) {
+        p = Model::malformed();
+      } else if (storage_refused) {
+        // `unavailable` is allowed wherever the model predicts success: nothing may change.
+        Model dry = m;
+        p = dry.apply(*r);
+        if (p.ok()) p = actual;
+      } else {
+        p = m.apply(*r);
+      }
+      if (p == actual) kept.push_back(std::move(m));
+      predicted.push_back(std::move(p));
+    }
+    if (kept.empty()) {
+      // Outcomes of a crash_during explain a divergence only where they predict different
+      // answers: a crashed share leaves two candidates that agree on every observation field.
+      bool outcomes_differ = std::any_of(predicted.begin(), predicted.end(),
+                                         [&](const Response& p) { return !(p == predicted.front()); });
+      Invariant inv = classify(candidates_.front(), call, predicted.front(), actual, history_, outcomes_differ);
+      Json expected = outcomes_differ ? Json::array() : to_json(predicted.front());
+      if (outcomes_differ)
+        for (const auto& p : predicted) expected.push_back(to_json(p));
+      finding_ = Finding{inv, step, where, call.wire, expected, answer_without_id(answer),
+                         "the answer differs from the model's prediction", {}, {}};
+      return false;
+    }
+    candidates_ = std::move(kept);
+    if (expect && !matches(*expect, answer_without_id(answer))) {
+      finding_ = Finding{Invariant::scenario_expect, step, where, call.wire, *expect, answer_without_id(answer),
+                         "the answer does not match the step's \"expect\"", {}, {}};
+      return false;
+    }
+    return true;
+  }
+
+  // A control step: `act` restarts or kills the target; then, if a crash_during left several
+  // allowed states, probe reads tell which one the target is in.
+  template <class Act>
+  bool control(const Step& step, std::size_t n, Act act) {
+    std::string where = "step " + std::to_string(n);
+    const Request* r = step.call() ? step.call()->request() : nullptr;
+    history_.record_control(n, step.kind(), r, candidates_.front());
+    ++coverage_.control(step.kind());
+    if (std::optional<TargetFault> fault = act()) {
+      report_fault(*fault, n, where, step.to_json());
+      return false;
+    }
+    if (r && candidates_.size() > 1) {
+      if (auto probe = probe_for(*r))
+        if (!exchange(Call::of(*probe), n, "probe after " + where, std::nullopt)) return false;
+    }
+    return true;
+  }
+
+  // After a crash_during of `r`, both "never happened" and "happened" are allowed.
+  void widen(const Request& r) {
+    std::vector<Model> next;
+    for (const Model& m : candidates_) {
+      Model after = m;
+      if (after.apply(r).ok() && spec(r.op).mutating && !(after == m)) next.push_back(std::move(after));
+      next.push_back(m);
+    }
+    // Keep the set small: equal states are one candidate.
+    std::vector<Model> unique;
+    for (auto& m : next)
+      if (std::find(unique.begin(), unique.end(), m) == unique.end()) unique.push_back(std::move(m));
+    candidates_ = std::move(unique);
+  }
+
+  // Reads back every observation and document as every principal, and lists as every principal,
+  // so that a lost or leaked value is seen even when the scenario never read it.
+  void sweep(std::size_t last_step) {
+    std::set<std::string> principals, appointments, documents;
+    for (const Model& m : candidates_) {
+      for (Kind k : {Kind::practitioner, Kind::patient, Kind::api_client})
+        for (auto& id : m.ids_of(k)) principals.insert(id);
+      for (auto& id : m.ids_of(Kind::appointment)) appointments.insert(id);
+      for (auto& id : m.ids_of(Kind::document)) documents.insert(id);
+    }
+    std::string where = "final sweep after step " + std::to_string(last_step);
+    for (const auto& as : principals) {
+      for (const auto& a : appointments)
+        if (!exchange(Call::of(Request{Op::read_observation, {}}.set(Key::as, as).set(Key::appointment, a)), last_step,
+                      where, std::nullopt))
+          return;
+      for (const auto& d : documents)
+        if (!exchange(Call::of(Request{Op::read_document, {}}.set(Key::as, as).set(Key::document, d)), last_step, where,
+                      std::nullopt))
+          return;
+      if (!exchange(Call::of(Request{Op::list_appointments, {}}.set(Key::as, as)), last_step, where, std::nullopt)) return;
+    }
+  }
+
+  Target& target_;
+  RunnerOptions options_;
+  std::vector<Model> candidates_;
+  History history_;
+  std::size_t requests_ = 0;
+  Coverage coverage_;
+  std::optional<Finding> finding_;
+};
+
+}  // namespace
+
+void Coverage::add(const Coverage& o) {
+  for (std::size_t i = 0; i < ops.size(); ++i) ops[i] += o.ops[i];
+  for (std::size_t i = 0; i < answers.size(); ++i) answers[i] += o.answers[i];
+  for (std::size_t i = 0; i < controls.size(); ++i) controls[i] += o.controls[i];
+  malformed += o.malformed;
+}
+
+RunResult run_scenario(const Scenario& scenario, Target& target, const RunnerOptions& options) {
+  return Run(target, options).go(scenario);
+}
+
+}  // namespace savefuzz

@@ -1,0 +1,54 @@
+// Runs a scenario against a target and the model in lockstep; stops at the first divergence.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include "harness/core/invariants.h"
+#include "harness/core/response.h"
+#include "harness/core/scenario.h"
+#include "harness/core/target.h"
+
+namespace savefuzz {
+
+struct Finding {
+  Invariant invariant;
+  std::size_t step = 0;  // 1-based scenario step; 0 when the target failed to start
+  std::string where;     // "step 4", "probe after step 4", "final sweep after step 9", "start"
+  Json request;          // what was sent (or the control step)
+  Json expected;         // the allowed answer, or an array of them after a crash_during
+  Json actual;           // the target's answer; null when it gave none
+  std::string detail;    // one readable sentence
+  std::string stderr_tail;
+  std::string data_dir;  // kept for inspection
+};
+
+struct RunnerOptions {
+  bool final_sweep = true;  // read back everything as everyone once the steps are done
+  std::uint64_t seed = 0;   // picks the crash points of crash_during steps
+};
+
+// What a run exercised: for campaign summaries ("every op and every error code seen?").
+struct Coverage {
+  std::array<std::uint64_t, kOpCount> ops{};              // requests sent, by op
+  std::array<std::uint64_t, kErrorCodeCount + 1> answers{};  // [0] ok, then by ErrorCode + 1
+  std::uint64_t malformed = 0;                             // requests the typed form cannot hold
+  std::array<std::uint64_t, kControlKindCount> controls{};  // by StepKind, request excluded
+
+  std::uint64_t& control(StepKind k) { return controls[static_cast<std::size_t>(k) - 1]; }
+  std::uint64_t control(StepKind k) const { return controls[static_cast<std::size_t>(k) - 1]; }
+
+  void add(const Coverage& o);
+};
+
+struct RunResult {
+  std::optional<Finding> finding;
+  std::size_t requests = 0;  // requests sent to the target, hellos excluded
+  Coverage coverage;
+};
+
+// Starts `target`, runs `scenario`, and performs the final sweep. The target is left running.
+RunResult run_scenario(const Scenario& scenario, Target& target, const RunnerOptions& options);
+
+}  // namespace savefuzz

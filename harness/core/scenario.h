@@ -1,0 +1,105 @@
+// Scenario files (SPEC.md section 7): the unit every engine produces and every user can write.
+#pragma once
+
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <variant>
+#include <vector>
+
+#include "harness/core/op_table.h"
+#include "harness/core/status.h"
+
+namespace savefuzz {
+
+// A request as sent (its JSON, without id) and as understood (typed, or malformed).
+struct Call {
+  Json wire;
+  std::variant<Request, Malformed> typed;
+
+  static Call of(const Request& r) { return {encode_request(r), r}; }
+  static Call of(const Json& wire) { return {wire, decode_request(wire)}; }
+  const Request* request() const { return std::get_if<Request>(&typed); }
+};
+
+// The kinds of step (SPEC.md sections 5 and 7), a closed set: code that handles steps visits
+// StepBody with one case per kind (std::visit), so a new kind does not compile until the runner,
+// the shrinker, the fuzz encoding, the scenario reader and writer and the reports handle it.
+struct RequestStep {
+  Call call;
+  std::optional<Json> expect;  // partial match on the answer
+};
+struct RestartStep {
+  static constexpr std::string_view kName = "restart";
+};
+struct CrashStep {
+  static constexpr std::string_view kName = "crash";
+};
+struct CrashDuringStep {
+  static constexpr std::string_view kName = "crash_during";
+  Call call;
+};
+using StepBody = std::variant<RequestStep, RestartStep, CrashStep, CrashDuringStep>;
+
+// StepBody's alternatives by index, for tables and counters; the static_assert keeps them in step.
+enum class StepKind : std::uint8_t { request, restart, crash, crash_during };
+inline constexpr std::size_t kStepKindCount = std::variant_size_v<StepBody>;
+static_assert(kStepKindCount == static_cast<std::size_t>(StepKind::crash_during) + 1,
+              "StepKind lists StepBody's alternatives in order");
+inline constexpr std::size_t kControlKindCount = kStepKindCount - 1;  // all but request
+std::string_view step_kind_name(StepKind k);
+
+// std::visit(overloaded{[](const RequestStep&) {...}, ...}, step.body): one lambda per kind.
+template <class... F>
+struct overloaded : F... {
+  using F::operator()...;
+};
+template <class... F>
+overloaded(F...) -> overloaded<F...>;
+
+struct Step {
+  StepBody body;
+
+  static Step request(Call c, std::optional<Json> expect = std::nullopt) { return {RequestStep{std::move(c), std::move(expect)}}; }
+  static Step restart() { return {RestartStep{}}; }
+  static Step crash() { return {CrashStep{}}; }
+  static Step crash_during(Call c) { return {CrashDuringStep{std::move(c)}}; }
+
+  StepKind kind() const { return static_cast<StepKind>(body.index()); }
+  bool is_request() const { return kind() == StepKind::request; }
+  // The request this step sends (a request step's, or a crash_during's), if any.
+  const Call* call() const;
+  Call* call();
+  const std::optional<Json>* expect() const;  // request steps only
+  Json to_json() const;
+};
+
+struct Scenario {
+  std::string name;
+  std::string description;
+  std::vector<Step> steps;
+};
+
+// What is wrong with a scenario file: where (file, 1-based step) and what.
+struct ScenarioError {
+  std::string file;
+  std::optional<std::size_t> step;
+  std::string what;
+  std::string message() const;
+};
+
+// One step as a scenario file writes it, or what is wrong with it.
+Result<Step> parse_step(const Json& step);
+Result<Scenario, ScenarioError> parse_scenario(const Json& document, const std::string& file);
+// The text of a scenario file; `file` names it in errors.
+Result<Scenario, ScenarioError> parse_scenario_text(std::string_view text, const std::string& file);
+Result<Scenario, ScenarioError> load_scenario(const std::filesystem::path& file);
+Json scenario_to_json(const Scenario& s);
+// Writes through a temporary file and a rename, so a reader never sees half a scenario.
+Status save_scenario(const std::filesystem::path& file, const Scenario& s);
+
+// The scenario files under `path` (a file, or a folder searched recursively for *.json), sorted.
+std::vector<std::filesystem::path> scenario_files(const std::filesystem::path& path);
+
+}  // namespace savefuzz

@@ -1,0 +1,240 @@
+// Delta debugging over steps, then value simplification, each candidate re-run against a fresh
+// target and kept only when it fails with the same signature.
+#include "harness/core/shrink.h"
+
+#include <set>
+
+namespace savefuzz {
+namespace {
+
+// Changes the JSON a step sends and re-reads its typed form.
+template <class Edit>
+void edit_wire(Step& step, Edit edit) {
+  Call* call = step.call();
+  edit(call->wire);
+  *call = Call::of(call->wire);
+}
+
+// The same step made simpler, where its kind allows: a request without its expect, a
+// crash_during as the plain request (the crash was not needed).
+std::optional<Step> simpler_step(const Step& step) {
+  return std::visit(overloaded{[](const RequestStep& r) -> std::optional<Step> {
+                                 if (!r.expect) return std::nullopt;
+                                 return Step::request(r.call);
+                               },
+                               [](const RestartStep&) -> std::optional<Step> { return std::nullopt; },
+                               [](const CrashStep&) -> std::optional<Step> { return std::nullopt; },
+                               [](const CrashDuringStep& c) -> std::optional<Step> { return Step::request(c.call); }},
+                    step.body);
+}
+
+// Whether `key` is an optional key of `r`'s op (the row says), so dropping it keeps a request.
+bool optional_key(const Request* r, const std::string& key) {
+  auto k = key_from_name(key);
+  const KeyUse* use = r && k ? spec(r->op).use(*k) : nullptr;
+  return use && !use->required();
+}
+
+// After removing an acknowledged save, later saves of the same appointment that name a
+// base_version expect one version less: keep them pointing where they pointed.
+void renumber_after_removed_save(Scenario& s, std::size_t removed_at, const Json& removed) {
+  if (removed.value("op", "") != "save_observation" || !removed.contains("appointment")) return;
+  for (std::size_t i = removed_at; i < s.steps.size(); ++i) {
+    Call* call = s.steps[i].call();
+    if (!call || call->wire.value("op", "") != "save_observation") continue;
+    if (call->wire.value("appointment", Json()) != removed["appointment"]) continue;
+    if (!call->wire.contains("base_version") || !call->wire["base_version"].is_number_integer()) continue;
+    edit_wire(s.steps[i], [](Json& w) { w["base_version"] = w["base_version"].get<std::int64_t>() - 1; });
+  }
+}
+
+class Shrinker {
+ public:
+  Shrinker(const Signature& sig, const std::function<std::optional<Signature>(const Scenario&)>& fails,
+           const ShrinkOptions& options)
+      : sig_(sig), fails_(fails), options_(options) {}
+
+  bool out_of_budget() const {
+    return runs_ >= options_.max_runs || std::chrono::steady_clock::now() >= options_.deadline ||
+           (options_.stop && options_.stop());
+  }
+
+  // Keeps `candidate` when it still fails the same way.
+  bool accept(Scenario& best, Scenario candidate) {
+    if (out_of_budget()) return false;
+    // An edit that changed nothing is no progress (and would loop forever).
+    if (scenario_to_json(candidate) == scenario_to_json(best)) return false;
+    ++runs_;
+    auto got = fails_(candidate);
+    if (!got || !(*got == sig_)) return false;
+    best = std::move(candidate);
+    return true;
+  }
+
+  bool remove_steps(Scenario& s) {
+    bool changed = false;
+    for (std::size_t chunk = std::max<std::size_t>(1, s.steps.size() / 2); chunk >= 1; chunk /= 2) {
+      // From the end: later steps depend on earlier ones, so they go first.
+      for (std::size_t end = s.steps.size(); end >= chunk && !out_of_budget();) {
+        Scenario c = s;
+        c.steps.erase(c.steps.begin() + static_cast<long>(end - chunk), c.steps.begin() + static_cast<long>(end));
+        bool ok = accept(s, c);
+        if (!ok && chunk == 1 && s.steps[end - 1].is_request()) {
+          renumber_after_removed_save(c, end - 1, s.steps[end - 1].call()->wire);
+          ok = accept(s, std::move(c));
+        }
+        if (ok) {
+          changed = true;
+          end = std::min(end - chunk, s.steps.size());
+        } else {
+          end -= 1;
+        }
+        if (end < chunk) break;
+      }
+      if (chunk == 1) break;
+    }
+    return changed;
+  }
+
+  // Shortest prefix length of `text` (binary search) that still fails; UTF-8 boundaries kept.
+  bool shorten_text(Scenario& s, std::size_t step, const std::function<std::string*(Scenario&)>& slot) {
+    std::string original = *slot(s);
+    if (original.empty()) return false;
+    auto with = [&](std::size_t len) {
+      Scenario c = s;
+      std::string t = original.substr(0, len);
+      while (!t.empty() && (static_cast<unsigned char>(original[t.size()]) & 0xC0) == 0x80 && t.size() < original.size())
+        t.pop_back();
+      edit_wire(c.steps[step], [&](Json&) { *slot(c) = t; });
+      return c;
+    };
+    if (accept(s, with(0))) return true;
+    std::size_t lo = 0, hi = original.size();  // lo passes, hi fails
+    bool changed = false;
+    while (hi - lo > 1 && !out_of_budget()) {
+      std::size_t mid = lo + (hi - lo) / 2;
+      if (accept(s, with(mid))) {
+        hi = mid;
+        changed = true;
+      } else {
+        lo = mid;
+      }
+    }
+    return changed;
+  }
+
+  bool simplify(Scenario& s) {
+    bool changed = false;
+    for (std::size_t i = 0; i < s.steps.size() && !out_of_budget(); ++i) {
+      if (auto simpler = simpler_step(s.steps[i])) {
+        Scenario c = s;
+        c.steps[i] = std::move(*simpler);
+        changed |= accept(s, std::move(c));
+      }
+      if (!s.steps[i].call()) continue;
+      // Drop keys one at a time (optional keys, observation fields).
+      Json wire = s.steps[i].call()->wire;
+      for (const auto& [key, value] : wire.items()) {
+        if (key == "op") continue;
+        if (key == "fields" && value.is_object() && value.size() > 1) {
+          for (const auto& [field, text] : value.items()) {
+            Scenario c = s;
+            edit_wire(c.steps[i], [&, f = field](Json& w) { w["fields"].erase(f); });
+            changed |= accept(s, std::move(c));
+          }
+        }
+        if (optional_key(s.steps[i].call()->request(), key)) {
+          Scenario c = s;
+          edit_wire(c.steps[i], [&, k = key](Json& w) { w.erase(k); });
+          changed |= accept(s, std::move(c));
+        }
+      }
+      // Shorten every text of the request.
+      Json now = s.steps[i].call()->wire;
+      for (const auto& [key, value] : now.items()) {
+        if (value.is_string() && key != "op" && value.get<std::string>().size() > 1 && !is_id_key(key)) {
+          changed |= shorten_text(s, i, [i, k = key](Scenario& sc) { return sc.steps[i].call()->wire[k].get_ptr<std::string*>(); });
+        }
+        if (key == "fields" && value.is_object()) {
+          for (const auto& [field, text] : value.items())
+            if (text.is_string() && text.get<std::string>().size() > 1)
+              changed |= shorten_text(s, i, [i, f = field](Scenario& sc) {
+                return sc.steps[i].call()->wire["fields"][f].get_ptr<std::string*>();
+              });
+        }
+      }
+    }
+    return changed;
+  }
+
+  // Merges one entity into another: every use of id `from` becomes `to` (an earlier id). Fewer
+  // distinct entities let the next removal pass drop the steps that made the extra one.
+  bool merge_ids(Scenario& s) {
+    std::set<std::string> ids;
+    auto collect = [&](const Json& w) {
+      for (const auto& [k, v] : w.items())
+        if (names_entity(k) && v.is_string()) ids.insert(v.get<std::string>());
+    };
+    for (const auto& st : s.steps)
+      if (st.call()) collect(st.call()->wire);
+    bool changed = false;
+    for (auto from = ids.rbegin(); from != ids.rend() && !out_of_budget(); ++from) {
+      for (auto to = ids.begin(); to != ids.end() && *to < *from; ++to) {
+        Scenario c = s;
+        for (auto& st : c.steps) {
+          if (!st.call()) continue;
+          edit_wire(st, [&](Json& w) {
+            for (auto& [k, v] : w.items())
+              if (names_entity(k) && v == *from) v = *to;
+          });
+        }
+        if (accept(s, std::move(c))) {
+          changed = true;
+          break;
+        }
+      }
+    }
+    return changed;
+  }
+
+  std::size_t runs() const { return runs_; }
+
+ private:
+  static bool names_entity(const std::string& key) {
+    auto k = key_from_name(key);
+    return k && key_type(*k) == ValueType::id;
+  }
+  static bool is_id_key(const std::string& key) {
+    auto k = key_from_name(key);
+    return !k || key_type(*k) != ValueType::text;
+  }
+
+  Signature sig_;
+  const std::function<std::optional<Signature>(const Scenario&)>& fails_;
+  ShrinkOptions options_;
+  std::size_t runs_ = 0;
+};
+
+}  // namespace
+
+std::string step_kind_of(const Json& step) {
+  if (!step.is_object() || step.contains("control")) return "control";
+  auto op = op_from_name(step.value("op", ""));
+  if (!op || std::holds_alternative<Malformed>(decode_request(step))) return "malformed";
+  return spec(*op).mutating ? "write" : "read";
+}
+
+ShrinkResult shrink(const Scenario& failing, const Signature& signature,
+                    const std::function<std::optional<Signature>(const Scenario&)>& fails, const ShrinkOptions& options) {
+  Shrinker sh(signature, fails, options);
+  Scenario best = failing;
+  for (bool changed = true; changed && !sh.out_of_budget();) {
+    changed = sh.remove_steps(best);
+    changed |= sh.merge_ids(best);
+    changed |= sh.remove_steps(best);
+    changed |= sh.simplify(best);
+  }
+  return {std::move(best), sh.runs()};
+}
+
+}  // namespace savefuzz

@@ -1,0 +1,138 @@
+// ProcessTarget: every misbehaviour of the child (silence, garbage, wrong id, early exit, bad
+// exit status) becomes a TargetFault quoting the evidence.
+#include "harness/targets/process_target.h"
+
+#include <thread>
+
+namespace savefuzz {
+namespace {
+
+std::string quote(const std::string& line) {
+  constexpr std::size_t kMax = 400;
+  std::string q = line.size() > kMax ? line.substr(0, kMax) + "...(" + std::to_string(line.size()) + " bytes)" : line;
+  return "'" + q + "'";
+}
+
+// crash_during kills after one of these delays: 0 usually lands before the request is read,
+// the others inside or after its handling, depending on how slow the target is.
+constexpr std::chrono::milliseconds kCrashDelays[] = {std::chrono::milliseconds(0), std::chrono::milliseconds(5),
+                                                      std::chrono::milliseconds(15), std::chrono::milliseconds(40)};
+
+}  // namespace
+
+ProcessTarget::ProcessTarget(ProcessOptions options) : options_(std::move(options)) {
+  if (options_.argv.empty()) throw SetupError("empty target command");
+  if (options_.data_root.empty()) options_.data_root = default_data_root();
+}
+
+ProcessTarget::~ProcessTarget() = default;
+
+std::string ProcessTarget::describe() const {
+  std::string d;
+  for (const auto& a : options_.argv) d += (d.empty() ? "" : " ") + a;
+  return d;
+}
+
+std::string ProcessTarget::keep_data() {
+  if (!dir_) return {};
+  dir_->keep();
+  return dir_->path().string();
+}
+
+TargetFault ProcessTarget::fault(TargetFault::Kind kind, std::string detail) {
+  std::string tail = process_ ? process_->stderr_tail() : std::string();
+  // A fault leaves the process in an unknown state: stop it now so nothing lingers.
+  if (process_) {
+    ExitStatus s = process_->kill();
+    if (kind == TargetFault::Kind::died) detail += " (" + s.describe() + ")";
+  }
+  return TargetFault{kind, std::move(detail), std::move(tail)};
+}
+
+std::optional<TargetFault> ProcessTarget::launch() {
+  process_.reset();
+  process_ = std::make_unique<Subprocess>(options_.argv,
+                                          std::map<std::string, std::string>{{"SAVEFUZZ_DATA_DIR", dir_->path().string()}});
+  next_id_ = -1;  // the hello is id 0
+  Reply hello = call(Json{{"op", "hello"}, {"protocol", 1}});
+  if (auto* f = std::get_if<TargetFault>(&hello)) {
+    f->detail = "during hello: " + f->detail;
+    return *f;
+  }
+  const Json& h = std::get<Json>(hello);
+  auto limits = limits_from_hello(h);
+  if (!limits) return fault(TargetFault::Kind::handshake, "hello answered " + quote(h.dump()));
+  limits_ = *limits;
+  return std::nullopt;
+}
+
+std::optional<TargetFault> ProcessTarget::start() {
+  process_.reset();
+  dir_ = std::make_unique<DataDir>(options_.data_root);
+  return launch();
+}
+
+bool ProcessTarget::send(Json request, std::int64_t& id) {
+  id = ++next_id_;
+  request["id"] = id;
+  std::string line;
+  try {
+    line = request.dump();
+  } catch (const Json::exception& e) {
+    // Only a harness bug makes a request that JSON cannot carry (texts are UTF-8 by construction).
+    throw SetupError(std::string("cannot encode request ") + std::to_string(id) + ": " + e.what());
+  }
+  return process_->write(line + "\n", Clock::now() + options_.timeout);
+}
+
+Reply ProcessTarget::receive(std::int64_t id) {
+  LineRead line = process_->read_line(Clock::now() + options_.timeout);
+  if (line.kind == LineRead::Kind::timeout)
+    return fault(TargetFault::Kind::hung, "no answer to request " + std::to_string(id) + " within " +
+                                              std::to_string(options_.timeout.count()) + " ms");
+  if (line.kind == LineRead::Kind::eof)
+    return fault(TargetFault::Kind::died, "stdout closed before the answer to request " + std::to_string(id));
+  Json answer;
+  try {
+    answer = Json::parse(line.text);
+  } catch (const Json::exception&) {
+    return fault(TargetFault::Kind::garbage, "answer to request " + std::to_string(id) + " is not JSON: " + quote(line.text));
+  }
+  if (!answer.is_object() || !answer.contains("id") || answer["id"] != id)
+    return fault(TargetFault::Kind::wrong_id, "expected the answer to request " + std::to_string(id) + ", got " + quote(line.text));
+  return answer;
+}
+
+Reply ProcessTarget::call(const Json& request) {
+  std::int64_t id;
+  if (!send(request, id)) {
+    return fault(TargetFault::Kind::died, "stdin closed or blocked when sending request " + std::to_string(id));
+  }
+  return receive(id);
+}
+
+std::optional<TargetFault> ProcessTarget::restart() {
+  process_->close_stdin();
+  auto status = process_->wait_until(Clock::now() + options_.timeout);
+  if (!status) return fault(TargetFault::Kind::hung, "did not exit within " + std::to_string(options_.timeout.count()) + " ms of stdin closing");
+  // Anything written after the last answer breaks "nothing else on stdout".
+  LineRead extra = process_->read_line(Clock::now());
+  if (extra.kind == LineRead::Kind::line) return fault(TargetFault::Kind::garbage, "wrote after its last answer: " + quote(extra.text));
+  if (status->code != 0) return fault(TargetFault::Kind::bad_exit, "exited with " + status->describe() + " when stdin closed");
+  return launch();
+}
+
+std::optional<TargetFault> ProcessTarget::crash() {
+  process_->kill();
+  return launch();
+}
+
+std::optional<TargetFault> ProcessTarget::crash_during(const Json& request, std::uint32_t crash_point) {
+  std::int64_t id;
+  send(request, id);  // a target that already closed stdin is killed all the same
+  std::this_thread::sleep_for(kCrashDelays[crash_point % std::size(kCrashDelays)]);
+  process_->kill();
+  return launch();
+}
+
+}  // namespace savefuzz

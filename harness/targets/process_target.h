@@ -1,0 +1,52 @@
+// Any program that speaks the protocol of SPEC.md section 1, run as a child process.
+#pragma once
+
+#include <chrono>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "harness/core/target.h"
+#include "harness/targets/data_dir.h"
+#include "harness/targets/subprocess.h"
+
+namespace savefuzz {
+
+// The deadline on every answer and on a clean exit, unless --timeout says otherwise.
+inline constexpr std::chrono::milliseconds kDefaultTimeout{10'000};
+
+struct ProcessOptions {
+  std::vector<std::string> argv;                // the target command
+  std::filesystem::path data_root;              // empty: default_data_root()
+  std::chrono::milliseconds timeout = kDefaultTimeout;
+};
+
+class ProcessTarget : public Target {
+ public:
+  explicit ProcessTarget(ProcessOptions options);
+  ~ProcessTarget() override;
+
+  std::optional<TargetFault> start() override;
+  Reply call(const Json& request) override;
+  std::optional<TargetFault> restart() override;
+  std::optional<TargetFault> crash() override;
+  std::optional<TargetFault> crash_during(const Json& request, std::uint32_t crash_point) override;
+  Limits limits() const override { return limits_; }
+  std::string describe() const override;
+  std::string keep_data() override;
+
+ private:
+  std::optional<TargetFault> launch();
+  TargetFault fault(TargetFault::Kind kind, std::string detail);
+  // Sends `request` numbered with the next id, without reading the answer.
+  bool send(Json request, std::int64_t& id);
+  Reply receive(std::int64_t id);
+
+  ProcessOptions options_;
+  std::unique_ptr<DataDir> dir_;
+  std::unique_ptr<Subprocess> process_;
+  std::int64_t next_id_ = 0;
+  Limits limits_;
+};
+
+}  // namespace savefuzz

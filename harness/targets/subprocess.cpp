@@ -1,0 +1,230 @@
+// Subprocess: Boost.Process starts the child; poll(2) puts a deadline on every byte after that.
+#include "harness/targets/subprocess.h"
+
+#include <cerrno>
+#include <csignal>
+#include <cstdio>
+#include <cstring>
+#include <thread>
+
+#include <fcntl.h>
+#include <poll.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <boost/process.hpp>
+
+#include "harness/core/status.h"
+
+namespace savefuzz {
+namespace {
+
+constexpr std::size_t kStderrTail = 4096;
+
+void set_flags(int fd, bool nonblocking) {
+  ::fcntl(fd, F_SETFD, ::fcntl(fd, F_GETFD) | FD_CLOEXEC);
+  if (nonblocking) ::fcntl(fd, F_SETFL, ::fcntl(fd, F_GETFL) | O_NONBLOCK);
+}
+
+int ms_until(Clock::time_point deadline) {
+  auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now()).count();
+  return left < 0 ? 0 : static_cast<int>(std::min<long long>(left, 1000 * 60 * 60));
+}
+
+ExitStatus decode_status(int status) {
+  if (WIFEXITED(status)) return {WEXITSTATUS(status), std::nullopt};
+  if (WIFSIGNALED(status)) return {std::nullopt, WTERMSIG(status)};
+  return {std::nullopt, std::nullopt};
+}
+
+}  // namespace
+
+std::string ExitStatus::describe() const {
+  if (code) return "exit code " + std::to_string(*code);
+  if (signal) {
+    const char* name = sigabbrev_np(*signal);
+    return "killed by signal " + std::to_string(*signal) + (name ? std::string(" (SIG") + name + ")" : "");
+  }
+  return "unknown status";
+}
+
+Subprocess::Subprocess(const SubprocessOptions& o) {
+  namespace bp = boost::process;
+  const auto& argv = o.argv;
+  if (argv.empty()) throw SetupError("empty target command");
+  // The harness must see a closed pipe as an error code, not die of SIGPIPE.
+  std::signal(SIGPIPE, SIG_IGN);
+  std::filesystem::path exe = check_executable(argv[0]);
+  auto env = boost::this_process::environment();
+  for (const auto& [k, v] : o.env) env[k] = v;
+  for (const auto& k : o.unset_env) env.erase(k);
+  std::vector<std::string> args(argv.begin() + 1, argv.end());
+  std::error_code ec;
+
+  if (!o.output_log.empty()) {
+    FILE* log = std::fopen(o.output_log.c_str(), "a");
+    if (!log) throw SetupError("cannot open " + o.output_log.string() + " for appending");
+    bp::child child(bp::exe = exe.string(), bp::args = args, bp::std_in < bp::null, (bp::std_out & bp::std_err) > log,
+                    env, ec);
+    std::fclose(log);
+    if (ec) throw SetupError("cannot start '" + argv[0] + "': " + ec.message());
+    pid_ = child.id();
+    child.detach();
+    return;
+  }
+
+  bp::pipe in, out, err;
+  // Close-on-exec everywhere: the child gets its ends as 0/1/2 through dup2, which clears the
+  // flag, and no other child started later inherits a pipe that would hide an end of input.
+  for (int fd : {in.native_source(), in.native_sink(), out.native_source(), out.native_sink(), err.native_source(),
+                 err.native_sink()})
+    set_flags(fd, false);
+  bp::child child(bp::exe = exe.string(), bp::args = args, bp::std_in < in, bp::std_out > out, bp::std_err > err, env,
+                  ec);
+  if (ec) throw SetupError("cannot start '" + argv[0] + "': " + ec.message());
+  pid_ = child.id();
+  child.detach();  // this class reaps the child itself, with deadlines
+  // Keep our ends (as duplicates), then close every original: the child's ends must not stay
+  // open here, or its exit would never show as end of output.
+  in_ = ::fcntl(in.native_sink(), F_DUPFD_CLOEXEC, 0);
+  out_ = ::fcntl(out.native_source(), F_DUPFD_CLOEXEC, 0);
+  err_ = ::fcntl(err.native_source(), F_DUPFD_CLOEXEC, 0);
+  in.close();
+  out.close();
+  err.close();
+  for (int fd : {in_, out_, err_}) set_flags(fd, true);
+}
+
+std::filesystem::path Subprocess::check_executable(const std::string& program) {
+  std::filesystem::path exe = program;
+  if (program.find('/') == std::string::npos) exe = boost::process::search_path(program).string();
+  std::error_code ec;
+  if (exe.empty() || std::filesystem::is_directory(exe, ec) || ::access(exe.c_str(), X_OK) != 0)
+    throw SetupError("target command '" + program + "' is not an executable file");
+  return exe;
+}
+
+Subprocess::~Subprocess() {
+  if (!exited_) kill();
+  for (int fd : {in_, out_, err_})
+    if (fd >= 0) ::close(fd);
+}
+
+void Subprocess::drain_stderr() {
+  if (err_ < 0) return;
+  char buf[4096];
+  for (;;) {
+    ssize_t n = ::read(err_, buf, sizeof buf);
+    if (n > 0) {
+      err_tail_.append(buf, static_cast<std::size_t>(n));
+      if (err_tail_.size() > 2 * kStderrTail) err_tail_.erase(0, err_tail_.size() - kStderrTail);
+      continue;
+    }
+    if (n == 0) {
+      ::close(err_);
+      err_ = -1;
+    }
+    return;  // EAGAIN or error: nothing more for now
+  }
+}
+
+std::string Subprocess::stderr_tail() const {
+  return err_tail_.size() > kStderrTail ? err_tail_.substr(err_tail_.size() - kStderrTail) : err_tail_;
+}
+
+bool Subprocess::write(const std::string& bytes, Clock::time_point deadline) {
+  std::size_t done = 0;
+  while (done < bytes.size()) {
+    if (in_ < 0) return false;
+    pollfd fds[2] = {{in_, POLLOUT, 0}, {err_, POLLIN, 0}};
+    int n = ::poll(fds, err_ >= 0 ? 2 : 1, ms_until(deadline));
+    if (n < 0 && errno == EINTR) continue;
+    if (fds[1].revents) drain_stderr();
+    if (fds[0].revents & (POLLERR | POLLHUP)) return false;
+    if (fds[0].revents & POLLOUT) {
+      ssize_t w = ::write(in_, bytes.data() + done, bytes.size() - done);
+      if (w > 0) done += static_cast<std::size_t>(w);
+      else if (w < 0 && errno != EAGAIN && errno != EINTR) return false;
+    }
+    if (n == 0 && Clock::now() >= deadline) return false;
+  }
+  return true;
+}
+
+LineRead Subprocess::read_line(Clock::time_point deadline, std::size_t max_bytes) {
+  for (;;) {
+    auto nl = out_buffer_.find('\n');
+    if (nl != std::string::npos || out_buffer_.size() >= max_bytes) {
+      std::size_t len = nl == std::string::npos ? max_bytes : nl;
+      LineRead r{LineRead::Kind::line, out_buffer_.substr(0, len)};
+      out_buffer_.erase(0, nl == std::string::npos ? len : nl + 1);
+      return r;
+    }
+    if (out_ < 0) return {LineRead::Kind::eof, {}};
+    pollfd fds[2] = {{out_, POLLIN, 0}, {err_, POLLIN, 0}};
+    int n = ::poll(fds, err_ >= 0 ? 2 : 1, ms_until(deadline));
+    if (n < 0 && errno == EINTR) continue;
+    if (err_ >= 0 && fds[1].revents) drain_stderr();
+    if (fds[0].revents) {
+      char buf[65536];
+      ssize_t got = ::read(out_, buf, sizeof buf);
+      if (got > 0) {
+        out_buffer_.append(buf, static_cast<std::size_t>(got));
+        continue;
+      }
+      if (got == 0 || (errno != EAGAIN && errno != EINTR)) {
+        ::close(out_);
+        out_ = -1;
+        if (!out_buffer_.empty()) {  // a last line without newline still counts
+          LineRead r{LineRead::Kind::line, out_buffer_};
+          out_buffer_.clear();
+          return r;
+        }
+        return {LineRead::Kind::eof, {}};
+      }
+    }
+    if (n == 0 && Clock::now() >= deadline) return {LineRead::Kind::timeout, {}};
+  }
+}
+
+void Subprocess::close_stdin() {
+  if (in_ >= 0) ::close(in_);
+  in_ = -1;
+}
+
+std::optional<ExitStatus> Subprocess::wait_until(Clock::time_point deadline) {
+  if (exited_) return exited_;
+  for (;;) {
+    int status = 0;
+    pid_t r = ::waitpid(pid_, &status, WNOHANG);
+    if (r == pid_) {
+      exited_ = decode_status(status);
+      drain_stderr();
+      return exited_;
+    }
+    if (r < 0 && errno != EINTR) {
+      exited_ = ExitStatus{};
+      return exited_;
+    }
+    if (Clock::now() >= deadline) return std::nullopt;
+    drain_stderr();
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+}
+
+void Subprocess::terminate() {
+  if (!exited_) ::kill(pid_, SIGTERM);
+}
+
+ExitStatus Subprocess::kill() {
+  if (exited_) return *exited_;
+  ::kill(pid_, SIGKILL);
+  int status = 0;
+  while (::waitpid(pid_, &status, 0) < 0 && errno == EINTR) {
+  }
+  exited_ = decode_status(status);
+  drain_stderr();
+  return *exited_;
+}
+
+}  // namespace savefuzz

@@ -1,0 +1,69 @@
+// Target selection: checks, construction, and the flags that name it again.
+#include "harness/targets/target_options.h"
+
+#include "harness/core/command_line.h"
+#include "harness/core/duration.h"
+#include "harness/targets/inprocess_target.h"
+#include "harness/targets/process_target.h"
+#include "harness/targets/subprocess.h"
+#include "targets/records/mutants.h"
+
+namespace savefuzz {
+
+void validate(TargetOptions& o) {
+  if (!o.builtin.empty() && !o.command.empty()) throw SetupError("--target and --target-cmd exclude each other");
+  if (o.builtin.empty() && o.command.empty()) throw SetupError("name a target: --target records or --target-cmd 'PROGRAM ARGS'");
+  if (!o.builtin.empty() && o.builtin != "records")
+    throw SetupError("unknown --target '" + o.builtin + "' (the built-in target is 'records')");
+  if (o.io_faults && *o.io_faults > 0 && !o.command.empty())
+    throw SetupError("--io-faults works on the in-process target only (--target records)");
+  if (!o.mutant.empty() && !records::mutant_from_name(o.mutant))
+    throw SetupError("unknown mutant '" + o.mutant + "' (records-server --list-mutants lists them)");
+  if (!o.command.empty()) {
+    auto argv = split_command(o.command);
+    if (argv.empty()) throw SetupError("--target-cmd is empty");
+    Subprocess::check_executable(argv[0]);
+  }
+  if (o.data_root.empty()) o.data_root = default_data_root();
+  std::error_code ec;
+  if (!std::filesystem::is_directory(o.data_root, ec))
+    throw SetupError("--data-root '" + o.data_root.string() + "' is not a directory");
+}
+
+std::unique_ptr<Target> make_target(const TargetOptions& o, std::uint64_t seed) {
+  if (!o.command.empty()) {
+    ProcessOptions p;
+    p.argv = split_command(o.command);
+    if (!o.mutant.empty()) {
+      p.argv.push_back("--mutant");
+      p.argv.push_back(o.mutant);
+    }
+    p.data_root = o.data_root;
+    p.timeout = o.timeout.value_or(p.timeout);
+    return std::make_unique<ProcessTarget>(p);
+  }
+  InProcessOptions in;
+  in.mutant = *records::mutant_from_name(o.mutant);
+  in.data_root = o.data_root;
+  in.io_fault_percent = o.io_faults.value_or(0);
+  in.fault_seed = seed;
+  return std::make_unique<InProcessTarget>(in);
+}
+
+std::string target_flags(const TargetOptions& o) {
+  std::string f = o.command.empty() ? "--target " + o.builtin : "--target-cmd " + shell_quote(o.command);
+  if (!o.mutant.empty()) f += " --mutant " + o.mutant;
+  if (o.timeout) f += " --timeout " + format_duration(*o.timeout);
+  if (o.io_faults.value_or(0) > 0) f += " --io-faults " + std::to_string(*o.io_faults);
+  return f;
+}
+
+}  // namespace savefuzz
+
+namespace savefuzz {
+
+TargetSource target_source(const TargetOptions& options) {
+  return {[options](std::uint64_t seed) { return make_target(options, seed); }, target_flags(options)};
+}
+
+}  // namespace savefuzz

@@ -1,0 +1,27 @@
+# cmake -DSOURCE_DIR=... -P check_layers.cmake: fails when an include runs against the layers
+# (cli -> targets -> core): core including targets, cli or the reference target, or targets
+# including cli. Each offending line is printed with its file.
+function(forbid dir)
+  file(GLOB_RECURSE files "${SOURCE_DIR}/${dir}/*.h" "${SOURCE_DIR}/${dir}/*.cpp")
+  if(NOT files)
+    message(FATAL_ERROR "no sources under ${dir}")
+  endif()
+  foreach(forbidden IN LISTS ARGN)
+    foreach(f IN LISTS files)
+      file(STRINGS "${f}" lines REGEX "^#include \"${forbidden}")
+      foreach(line IN LISTS lines)
+        file(RELATIVE_PATH rel "${SOURCE_DIR}" "${f}")
+        set(bad "${bad}  ${rel}: ${line}\n" PARENT_SCOPE)
+        set(bad "${bad}  ${rel}: ${line}\n")
+      endforeach()
+    endforeach()
+  endforeach()
+endfunction()
+
+set(bad "")
+forbid(harness/core harness/targets/ harness/cli/ targets/records/)
+forbid(harness/targets harness/cli/)
+if(bad)
+  message(FATAL_ERROR "includes against the layers (cli -> targets -> core):\n${bad}")
+endif()
+message(STATUS "harness includes run one way")

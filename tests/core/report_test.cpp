@@ -1,0 +1,89 @@
+// Reports: a finding prints everything needed to replay it; JSON and JUnit are well formed.
+#include <sstream>
+
+#include <gtest/gtest.h>
+
+#include "harness/core/duration.h"
+#include "harness/core/report.h"
+
+namespace savefuzz {
+namespace {
+
+Report sample() {
+  Report r;
+  r.replay = {"build/dev/bin/savefuzz", "--target records --mutant lost-update"};
+  r.target = "records (in-process) --mutant lost-update";
+  r.seed = 0;
+  Finding f{Invariant::no_lost_update, 9, "step 9", Json{{"op", "save_observation"}}, Json{{"ok", false}},
+            Json{{"ok", true}}, "the answer differs", "line one\nline <two> & \"three\"\n", "/dev/shm/x"};
+  r.outcomes.push_back({"corpus/a b.json", "stale", f, {}, 9, 0.5});
+  r.outcomes.push_back({"corpus/ok.json", "fine", std::nullopt, {}, 12, 0.25});
+  r.outcomes.push_back({"corpus/bad.json", "", std::nullopt, "corpus/bad.json: step 2: unknown control", 0, 0});
+  return r;
+}
+
+TEST(Report, FindingPrintsInvariantClassStepAnswersAndTheReproduceLine) {
+  Report r = sample();
+  std::ostringstream out;
+  print_outcome(out, r, r.outcomes[0]);
+  std::string s = out.str();
+  EXPECT_NE(s.find("invariant: no-lost-update (integrity breach)"), std::string::npos) << s;
+  EXPECT_NE(s.find("at:        step 9"), std::string::npos);
+  EXPECT_NE(s.find("expected:  {\"ok\":false}"), std::string::npos);
+  EXPECT_NE(s.find("    | line <two>"), std::string::npos);
+  EXPECT_NE(s.find("reproduce: build/dev/bin/savefuzz replay --target records --mutant lost-update 'corpus/a b.json'"),
+            std::string::npos);
+  EXPECT_NE(s.find("savefuzz: FINDING invariant=no-lost-update breach=integrity scenario=corpus/a b.json step=9 seed=0"),
+            std::string::npos);
+  std::ostringstream summary;
+  print_summary(summary, r);
+  EXPECT_NE(summary.str().find("SUMMARY: scenarios=3 passed=1 failed=1 errors=1 requests=21"), std::string::npos)
+      << summary.str();
+}
+
+TEST(Report, JsonCarriesEveryOutcome) {
+  Json j = report_json(sample());
+  EXPECT_EQ(j["summary"], Json::parse(R"({"scenarios":3,"failed":1,"errors":1})"));
+  EXPECT_EQ(j["scenarios"][0]["status"], "fail");
+  EXPECT_EQ(j["scenarios"][0]["finding"]["invariant"], "no-lost-update");
+  EXPECT_EQ(j["scenarios"][0]["finding"]["breach"], "integrity");
+  EXPECT_EQ(j["scenarios"][1]["status"], "pass");
+  EXPECT_EQ(j["scenarios"][2]["status"], "error");
+}
+
+TEST(Report, JunitEscapesTextAndCountsFailuresAndErrors) {
+  std::string x = junit_xml(sample());
+  EXPECT_NE(x.find("<testsuites name=\"savefuzz\" tests=\"3\" failures=\"1\" errors=\"1\""), std::string::npos) << x;
+  EXPECT_NE(x.find("<failure type=\"no-lost-update\""), std::string::npos);
+  EXPECT_NE(x.find("line &lt;two&gt; &amp; &quot;three&quot;"), std::string::npos);
+  EXPECT_EQ(x.find("<two>"), std::string::npos);
+  EXPECT_NE(x.find("<error message=\"corpus/bad.json: step 2: unknown control\"/>"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace savefuzz
+
+namespace savefuzz {
+namespace {
+
+TEST(Durations, PrintInTheUnitPeopleWriteAndReadBack) {
+  using std::chrono::milliseconds;
+  for (auto [ms, text] : {std::pair{60'000, "60s"}, {600'000, "10m"}, {7'200'000, "2h"}, {1'500, "1500ms"},
+                          {10'000, "10s"}, {5'400'000, "90m"}}) {
+    EXPECT_EQ(format_duration(milliseconds(ms)), text);
+    EXPECT_EQ(parse_duration(text), milliseconds(ms));
+  }
+  EXPECT_FALSE(parse_duration("10 minutes"));
+  EXPECT_FALSE(parse_duration(""));
+}
+
+TEST(ReplayCommand, AddsSeedAndNoSweepOnlyWhenTheyDifferFromReplaysDefaults) {
+  ReplayCommand c{"savefuzz", "--target records"};
+  EXPECT_EQ(c.for_file("a.json"), "savefuzz replay --target records a.json");
+  c.seed = 7;
+  c.sweep = false;
+  EXPECT_EQ(c.for_file("dir/it's.json"), "savefuzz replay --target records --seed 7 --no-sweep 'dir/it'\\''s.json'");
+}
+
+}  // namespace
+}  // namespace savefuzz

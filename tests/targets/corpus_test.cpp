@@ -1,0 +1,154 @@
+// The regression corpus: every mutant of the manifest is caught by its scenario with the
+// invariant it names, in-process and through records-server, and so is its shortest scenario
+// (bench/shortest/); the correct target passes them all.
+#include <fstream>
+#include <iterator>
+
+#include <gtest/gtest.h>
+
+#include "harness/core/fuzz_input.h"
+#include "harness/core/runner.h"
+#include "harness/targets/inprocess_target.h"
+#include "harness/targets/process_target.h"
+#include "targets/records/mutants.h"
+#include "tests/support/temp_dir.h"
+
+namespace savefuzz {
+namespace {
+
+const std::filesystem::path kCorpus = SAVEFUZZ_SOURCE_DIR "/corpus";
+const std::filesystem::path kShortest = SAVEFUZZ_SOURCE_DIR "/bench/shortest";
+
+struct Entry {
+  std::string mutant;
+  std::filesystem::path scenario;
+  std::vector<std::string> invariants;
+};
+
+std::vector<Entry> manifest() {
+  std::ifstream in(kCorpus / "mutants.json");
+  Json j = Json::parse(in);
+  std::vector<Entry> out;
+  for (const auto& [name, e] : j.at("mutants").items())
+    out.push_back({name, kCorpus / e.at("scenario").get<std::string>(), e.at("invariants").get<std::vector<std::string>>()});
+  return out;
+}
+
+Scenario load(const std::filesystem::path& p) {
+  auto r = load_scenario(p);
+  if (auto* e = std::get_if<ScenarioError>(&r)) throw std::runtime_error(e->message());
+  return std::get<Scenario>(r);
+}
+
+// Data directories kept for findings go here and are removed with it.
+testing::TempDir& data_root() {
+  static testing::TempDir dir;
+  return dir;
+}
+
+std::unique_ptr<Target> target(bool subprocess, const std::string& mutant) {
+  if (!subprocess)
+    return std::make_unique<InProcessTarget>(InProcessOptions{*records::mutant_from_name(mutant), data_root().path()});
+  ProcessOptions o;
+  o.data_root = data_root().path();
+  o.argv = {std::string(SAVEFUZZ_BIN_DIR) + "/records-server"};
+  if (!mutant.empty()) o.argv.insert(o.argv.end(), {"--mutant", mutant});
+  return std::make_unique<ProcessTarget>(o);
+}
+
+class MutantScenario : public ::testing::TestWithParam<std::tuple<std::string, bool>> {};
+
+// `file` passes on the correct target and fails on `e`'s mutant with an invariant it names.
+void expect_caught(const std::filesystem::path& file, const Entry& e, bool subprocess) {
+  Scenario s = load(file);
+  RunResult clean = run_scenario(s, *target(subprocess, ""), {});
+  EXPECT_FALSE(clean.finding) << file << " fails on the correct target: " << clean.finding->detail;
+  RunResult r = run_scenario(s, *target(subprocess, e.mutant), {});
+  ASSERT_TRUE(r.finding) << file << " misses " << e.mutant;
+  std::string got(invariant_name(r.finding->invariant));
+  EXPECT_NE(std::find(e.invariants.begin(), e.invariants.end(), got), e.invariants.end())
+      << file << " shows " << e.mutant << " as " << got << " at " << r.finding->where;
+}
+
+TEST_P(MutantScenario, FailsOnItsMutantWithTheExpectedInvariantAndPassesWithoutIt) {
+  auto [mutant, subprocess] = GetParam();
+  for (const Entry& e : manifest()) {
+    if (e.mutant != mutant) continue;
+    expect_caught(e.scenario, e, subprocess);
+    // The benchmarks' "shortest possible length" (bench/shortest/) must really show the bug.
+    expect_caught(kShortest / (mutant + ".json"), e, subprocess);
+    return;
+  }
+  FAIL() << "corpus/mutants.json has no entry for " << mutant;
+}
+
+std::vector<std::tuple<std::string, bool>> cases() {
+  std::vector<std::tuple<std::string, bool>> out;
+  for (const auto& m : records::all_mutants())
+    for (bool sub : {false, true}) out.emplace_back(std::string(m.name), sub);
+  return out;
+}
+
+INSTANTIATE_TEST_SUITE_P(Catalogue, MutantScenario, ::testing::ValuesIn(cases()), [](const auto& param_info) {
+  const auto& p = param_info.param;
+  std::string n = std::get<0>(p) + (std::get<1>(p) ? "_subprocess" : "_inprocess");
+  std::replace(n.begin(), n.end(), '-', '_');
+  return n;
+});
+
+// The save_path_fuzzer seeds are the regression scenarios encoded (`savefuzz encode`): each is
+// current, and decodes to a scenario that catches its mutant the same way.
+TEST(Corpus, EveryRegressionIsASaveFuzzerSeedThatDecodesToItsSteps) {
+  for (const auto& f : scenario_files(kCorpus / "regressions")) {
+    auto seed = kCorpus / "seeds" / "save_path_fuzzer" / (f.stem().string() + ".bin");
+    std::ifstream in(seed, std::ios::binary);
+    ASSERT_TRUE(in) << seed << " is missing: run savefuzz encode corpus/regressions --out corpus/seeds/save_path_fuzzer";
+    std::string bytes{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+    EXPECT_EQ(bytes, encode_scenario(load(f))) << seed << " is stale: encode it again";
+  }
+}
+
+TEST(Corpus, DecodedSeedsCatchTheirMutantWithTheExpectedInvariant) {
+  for (const Entry& e : manifest()) {
+    Scenario s = decode_fuzz_file(kCorpus / "seeds" / "save_path_fuzzer" / (e.scenario.stem().string() + ".bin"), reference_limits());
+    auto good = target(false, "");
+    EXPECT_FALSE(run_scenario(s, *good, {}).finding) << e.scenario;
+    auto bad = target(false, e.mutant);
+    RunResult r = run_scenario(s, *bad, {});
+    ASSERT_TRUE(r.finding) << "the decoded seed of " << e.scenario << " misses " << e.mutant;
+    std::string got(invariant_name(r.finding->invariant));
+    EXPECT_NE(std::find(e.invariants.begin(), e.invariants.end(), got), e.invariants.end())
+        << e.mutant << " was reported as " << got << " at " << r.finding->where;
+  }
+}
+
+TEST(Corpus, EveryRegressionScenarioLoadsAndHasADescription) {
+  auto files = scenario_files(kCorpus / "regressions");
+  EXPECT_GE(files.size(), 12u);
+  for (const auto& f : files) EXPECT_FALSE(load(f).description.empty()) << f;
+}
+
+}  // namespace
+}  // namespace savefuzz
+
+namespace savefuzz {
+namespace {
+
+// corpus/seeds/make_seeds.py writes the dictionaries from its own lists: a new op or key must be
+// added there too (docs/architecture.md), or the fuzzers never get its name as a token.
+TEST(Corpus, EveryDictionaryNamesEveryOpAndEveryKey) {
+  for (const char* dict : {"save_path_fuzzer.dict", "protocol_fuzzer.dict", "scenario_fuzzer.dict"}) {
+    std::ifstream in(kCorpus / "dict" / dict);
+    std::string text{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+    ASSERT_FALSE(text.empty()) << dict;
+    for (const OpSpec& row : all_ops())
+      EXPECT_NE(text.find("\\\"" + std::string(op_name(row.op)) + "\\\""), std::string::npos) << dict << " lacks op " << op_name(row.op);
+    for (std::size_t k = 0; k < kKeyCount; ++k) {
+      std::string key(key_name(static_cast<Key>(k)));
+      EXPECT_NE(text.find("\\\"" + key + "\\\":"), std::string::npos) << dict << " lacks key " << key;
+    }
+  }
+}
+
+}  // namespace
+}  // namespace savefuzz

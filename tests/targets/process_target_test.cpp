@@ -1,0 +1,175 @@
+// ProcessTarget turns every way a program can break the transport into a finding with evidence,
+// within its deadline, and leaves no process behind.
+#include <chrono>
+
+#include <signal.h>
+#include <sys/wait.h>
+
+#include <gtest/gtest.h>
+
+#include "harness/core/command_line.h"
+#include "harness/core/runner.h"
+#include "harness/targets/process_target.h"
+#include "tests/support/temp_dir.h"
+
+namespace savefuzz {
+namespace {
+
+using std::chrono::milliseconds;
+
+// A scenario of one save that a well-behaved target acknowledges.
+Scenario one_request() {
+  Scenario s{"one", "", {}};
+  s.steps.push_back(Step::request(Call::of(Json{{"op", "create_practice"}, {"practice", "P1"}})));
+  return s;
+}
+
+struct Outcome {
+  std::optional<Finding> finding;
+  double seconds;
+};
+
+Outcome run_mode(const std::string& mode, Scenario s = one_request(), milliseconds timeout = milliseconds(1500)) {
+  static testing::TempDir data_root;  // holds the directories kept for findings
+  ProcessOptions o;
+  o.argv = {std::string(SAVEFUZZ_BIN_DIR) + "/misbehaving_target", mode};
+  o.timeout = timeout;
+  o.data_root = data_root.path();
+  ProcessTarget target(o);
+  auto t0 = std::chrono::steady_clock::now();
+  RunResult r = run_scenario(s, target, RunnerOptions{false, 0});
+  double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  return {std::move(r.finding), secs};
+}
+
+bool no_children_left() {
+  int status;
+  return ::waitpid(-1, &status, WNOHANG) == -1 && errno == ECHILD;
+}
+
+void expect_finding(const Outcome& o, Invariant inv, const std::string& detail_part) {
+  ASSERT_TRUE(o.finding.has_value());
+  EXPECT_EQ(invariant_name(o.finding->invariant), invariant_name(inv));
+  EXPECT_NE(o.finding->detail.find(detail_part), std::string::npos) << o.finding->detail;
+  EXPECT_NE(o.finding->stderr_tail.find("second line of stderr"), std::string::npos) << o.finding->stderr_tail;
+  EXPECT_TRUE(no_children_left()) << "a target process was left behind";
+}
+
+TEST(ProcessTarget, HangingTargetIsAFindingAfterTheDeadlineNotAHang) {
+  auto o = run_mode("hang");
+  expect_finding(o, Invariant::target_alive, "hung: no answer to request 1 within 1500 ms");
+  EXPECT_LT(o.seconds, 10.0);
+}
+
+TEST(ProcessTarget, GarbageLineIsQuotedInTheFinding) {
+  expect_finding(run_mode("garbage"), Invariant::protocol, "'Traceback (most recent call last): <html>'");
+}
+
+TEST(ProcessTarget, WrongIdIsAFinding) { expect_finding(run_mode("wrong-id"), Invariant::protocol, "wrong-id"); }
+
+TEST(ProcessTarget, TargetExitingMidRunReportsItsExitStatus) {
+  expect_finding(run_mode("die"), Invariant::target_alive, "exit code 3");
+}
+
+TEST(ProcessTarget, TargetKilledBySignalReportsTheSignal) {
+  expect_finding(run_mode("killed"), Invariant::target_alive, "killed by signal 9 (SIGKILL)");
+}
+
+TEST(ProcessTarget, AnswerWithAnExtraKeyBreaksTheProtocol) {
+  auto o = run_mode("extra-key");
+  ASSERT_TRUE(o.finding);
+  EXPECT_EQ(o.finding->invariant, Invariant::protocol);
+  EXPECT_NE(o.finding->detail.find("unexpected key \"debug\""), std::string::npos) << o.finding->detail;
+}
+
+Scenario with_restart() {
+  Scenario s = one_request();
+  s.steps.push_back(Step::restart());
+  return s;
+}
+
+TEST(ProcessTarget, NonZeroExitOnRestartIsAFinding) {
+  expect_finding(run_mode("bad-exit", with_restart()), Invariant::target_alive, "exit code 7");
+}
+
+TEST(ProcessTarget, TargetThatNeverExitsIsKilledAfterTheDeadline) {
+  expect_finding(run_mode("no-exit", with_restart()), Invariant::target_alive, "did not exit");
+}
+
+TEST(ProcessTarget, OutputAfterTheLastAnswerIsAFinding) {
+  expect_finding(run_mode("chatty-exit", with_restart()), Invariant::protocol, "'bye'");
+}
+
+TEST(ProcessTarget, FailedHandshakeIsAFindingAtStart) {
+  auto o = run_mode("bad-hello");
+  ASSERT_TRUE(o.finding);
+  EXPECT_EQ(o.finding->invariant, Invariant::protocol);
+  EXPECT_EQ(o.finding->where, "start");
+  o = run_mode("silent-hello");
+  ASSERT_TRUE(o.finding);
+  EXPECT_EQ(o.finding->invariant, Invariant::target_alive);
+  EXPECT_NE(o.finding->detail.find("during hello"), std::string::npos);
+  EXPECT_TRUE(no_children_left());
+}
+
+TEST(ProcessTarget, TargetThatNeverReadsDoesNotBlockTheHarness) {
+  Scenario s{"big", "", {}};
+  Json big{{"op", "create_practice"}, {"practice", std::string(4 << 20, 'x')}};
+  s.steps.push_back(Step::request(Call::of(big)));
+  auto o = run_mode("ignore-stdin", s);
+  ASSERT_TRUE(o.finding);
+  EXPECT_EQ(o.finding->invariant, Invariant::target_alive);
+  EXPECT_LT(o.seconds, 10.0);
+  EXPECT_TRUE(no_children_left());
+}
+
+TEST(ProcessTarget, AcknowledgeEverythingTargetIsCaughtByTheModel) {
+  // Proper transport, wrong semantics: a target that says ok to everything.
+  Scenario s = one_request();
+  s.steps.push_back(Step::request(Call::of(Json{{"op", "create_practice"}, {"practice", "P1"}})));
+  auto o = run_mode("good", s);
+  ASSERT_TRUE(o.finding);
+  EXPECT_EQ(o.finding->invariant, Invariant::explicit_errors);
+  EXPECT_EQ(o.finding->step, 2u);
+  EXPECT_EQ(o.finding->expected, Json::parse(R"({"ok":false,"error":{"code":"exists"}})"));
+}
+
+TEST(ProcessTarget, MissingProgramIsASetupErrorNotAFinding) {
+  ProcessOptions o;
+  o.argv = {"/nonexistent/target"};
+  ProcessTarget target(o);
+  EXPECT_THROW(target.start(), SetupError);
+}
+
+TEST(ProcessTarget, DataDirectoryIsRemovedUnlessKeptForAFinding) {
+  testing::TempDir root;
+  {
+    ProcessOptions o;
+    o.argv = {std::string(SAVEFUZZ_BIN_DIR) + "/records-server"};
+    o.data_root = root.path();
+    ProcessTarget target(o);
+    RunResult r = run_scenario(one_request(), target, RunnerOptions{});
+    EXPECT_FALSE(r.finding);
+  }
+  EXPECT_TRUE(std::filesystem::is_empty(root.path()));
+  {
+    ProcessOptions o;
+    o.argv = {std::string(SAVEFUZZ_BIN_DIR) + "/misbehaving_target", "garbage"};
+    o.data_root = root.path();
+    ProcessTarget target(o);
+    RunResult r = run_scenario(one_request(), target, RunnerOptions{});
+    ASSERT_TRUE(r.finding);
+    EXPECT_TRUE(std::filesystem::is_directory(r.finding->data_dir));
+  }
+  EXPECT_FALSE(std::filesystem::is_empty(root.path()));
+}
+
+TEST(SplitCommand, QuotesAndEscapesGroupWords) {
+  EXPECT_EQ(split_command("a  b\tc"), (std::vector<std::string>{"a", "b", "c"}));
+  EXPECT_EQ(split_command(R"(prog 'x y' "z \"w\"" v\ u)"), (std::vector<std::string>{"prog", "x y", "z \"w\"", "v u"}));
+  EXPECT_EQ(split_command("''"), (std::vector<std::string>{""}));
+  EXPECT_THROW(split_command("prog 'open"), SetupError);
+}
+
+}  // namespace
+}  // namespace savefuzz
