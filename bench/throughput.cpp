@@ -289,6 +289,15 @@ double exponent(const Json& points, const char* size_key, const char* cost_key) 
   return n > 1 ? std::log(c) / std::log(n) : 0;
 }
 
+// A data root as results name it: relative to where the benchmark ran when it is below it, so no
+// machine's own paths end up in committed results.
+std::string describe_root(const fs::path& root) {
+  std::error_code ec;
+  fs::path rel = fs::proximate(root, fs::current_path(), ec);
+  if (!ec && !rel.empty() && *rel.begin() != "..") return rel.string();
+  return root.string();
+}
+
 }  // namespace
 
 Json measure_throughput(const ThroughputOptions& o) {
@@ -310,7 +319,7 @@ Json measure_throughput(const ThroughputOptions& o) {
     }
     double hi = median_rate(h_in), bi = median_rate(b_in), hs = median_rate(h_sub), rs = median_rate(raw);
     out.push_back(Json{
-        {"data_root", root.string()},
+        {"data_root", describe_root(root)},
         {"scenarios", o.scenarios},
         {"repeats", o.repeats},
         {"in_process", {{"harness", rates(h_in)}, {"bare_loop", rates(b_in)}, {"overhead", bi / hi - 1}}},

@@ -2,9 +2,7 @@
 #include "harness/cli/decode_command.h"
 
 #include <cstdlib>
-#include <fstream>
 #include <iostream>
-#include <iterator>
 
 #include "harness/core/atomic_file.h"
 #include "harness/core/command_line.h"

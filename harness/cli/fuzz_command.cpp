@@ -4,14 +4,9 @@
 #include "harness/cli/fuzz_command.h"
 
 #include <algorithm>
-#include <cerrno>
-#include <cstring>
-#include <csignal>
-#include <cstdlib>
 #include <fstream>
 #include <iostream>
 #include <set>
-#include <sstream>
 #include <thread>
 
 #include <unistd.h>

@@ -1,16 +1,15 @@
 // Loading, validating and saving scenario files.
 #include "harness/core/scenario.h"
 
-#include "harness/core/atomic_file.h"
-
 #include <algorithm>
 #include <array>
-#include <type_traits>
-#include <utility>
 #include <fstream>
 #include <set>
 #include <sstream>
+#include <type_traits>
+#include <utility>
 
+#include "harness/core/atomic_file.h"
 
 namespace savefuzz {
 namespace {
