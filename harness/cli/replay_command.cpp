@@ -34,7 +34,6 @@ int run_replay(ReplayOptions o, const std::string& program) {
   if (files.empty()) throw SetupError("no *.json scenario files under the given paths");
 
   Report report;
-  report.seed = o.seed;
   report.replay = {program, target_flags(o.target), o.seed, !o.no_sweep};
   report.target = o.target.command.empty() ? "records (in-process)" : o.target.command;
   if (!o.target.mutant.empty()) report.target += " --mutant " + o.target.mutant;

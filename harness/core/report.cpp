@@ -81,7 +81,7 @@ void print_outcome(std::ostream& out, const Report& r, const ScenarioOutcome& o)
   if (!f.data_dir.empty()) out << "  data dir:  " << f.data_dir << " (kept)\n";
   out << "  reproduce: " << r.replay.for_file(o.file) << "\n";
   out << "savefuzz: FINDING invariant=" << invariant_name(f.invariant) << " breach=" << breach_name(breach_of(f.invariant))
-      << " scenario=" << o.file << " step=" << f.step << " seed=" << r.seed << "\n";
+      << " scenario=" << o.file << " step=" << f.step << " seed=" << r.replay.seed << "\n";
 }
 
 void print_summary(std::ostream& out, const Report& r) {
@@ -89,7 +89,7 @@ void print_summary(std::ostream& out, const Report& r) {
   for (const auto& o : r.outcomes) requests += o.requests;
   out << "SUMMARY: scenarios=" << r.outcomes.size() << " passed=" << r.outcomes.size() - r.failed() - r.errors()
       << " failed=" << r.failed() << " errors=" << r.errors() << " requests=" << requests << " target=" << shell_quote(r.target)
-      << " seed=" << r.seed << "\n";
+      << " seed=" << r.replay.seed << "\n";
 }
 
 Json report_json(const Report& r) {
@@ -106,7 +106,7 @@ Json report_json(const Report& r) {
   }
   return Json{{"savefuzz_report", 1},
               {"target", r.target},
-              {"seed", r.seed},
+              {"seed", r.replay.seed},
               {"summary", Json{{"scenarios", r.outcomes.size()}, {"failed", r.failed()}, {"errors", r.errors()}}},
               {"scenarios", list}};
 }

@@ -24,7 +24,6 @@ struct ScenarioOutcome {
 struct Report {
   ReplayCommand replay;  // how to run it again; reproduce lines add the scenario file
   std::string target;
-  std::uint64_t seed = 0;
   std::vector<ScenarioOutcome> outcomes;
 
   std::size_t failed() const;

@@ -13,7 +13,6 @@ Report sample() {
   Report r;
   r.replay = {"build/dev/bin/savefuzz", "--target records --mutant lost-update"};
   r.target = "records (in-process) --mutant lost-update";
-  r.seed = 0;
   Finding f{Invariant::no_lost_update, 9, "step 9", Json{{"op", "save_observation"}}, Json{{"ok", false}},
             Json{{"ok", true}}, "the answer differs", "line one\nline <two> & \"three\"\n", "/dev/shm/x"};
   r.outcomes.push_back({"corpus/a b.json", "stale", f, {}, 9, 0.5});

@@ -160,6 +160,9 @@ TEST_P(CampaignFinds, TheMutantAndShrinksItToNearTheShortestScenario) {
   EXPECT_NE(std::get<Scenario>(loaded).description.find("Reproduce: savefuzz replay --target records --mutant " + GetParam()),
             std::string::npos);
   EXPECT_NE(out.str().find("savefuzz: FINDING invariant="), std::string::npos);
+  // The printed finding names the seed its reproduce line replays with.
+  EXPECT_NE(out.str().find(" seed=" + std::to_string(seed) + "\n"), std::string::npos) << out.str();
+  EXPECT_NE(f.reproduce.find("--seed " + std::to_string(seed) + " "), std::string::npos) << f.reproduce;
 }
 
 std::vector<std::string> mutant_names() {
