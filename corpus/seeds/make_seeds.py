@@ -27,6 +27,13 @@ for path in regressions:
         lines.append(json.dumps({"id": i, **request}, ensure_ascii=False))
     (seeds / "protocol_fuzzer" / (path.stem + ".jsonl")).write_text("\n".join(lines) + "\n")
 
+# A reset between two runs of the same requests (SPEC.md 8): the second run must answer like the first.
+first = (seeds / "protocol_fuzzer" / (regressions[0].stem + ".jsonl")).read_text().splitlines()
+next_id = max(json.loads(line)["id"] for line in first) + 1
+reset = json.dumps({"id": next_id, "op": "reset"})
+again = [json.dumps({**json.loads(line), "id": next_id + 1 + i}, ensure_ascii=False) for i, line in enumerate(first[1:])]
+(seeds / "protocol_fuzzer" / "reset-between.jsonl").write_text("\n".join(first + [reset] + again) + "\n")
+
 # Lines the contract calls malformed (SPEC.md 4a.1, 4a.2), one file each.
 malformed = {
     "blank": "\n",
@@ -72,7 +79,7 @@ for n in range(8):
 # Dictionaries (libFuzzer -dict) under corpus/dict/.
 OPS = ["hello", "create_practice", "create_practitioner", "create_patient", "create_api_client", "book_appointment",
        "update_appointment", "save_observation", "read_observation", "attach_document", "share_document",
-       "unshare_document", "read_document", "list_appointments"]
+       "unshare_document", "read_document", "list_appointments", "reset"]
 KEYS = ["id", "op", "as", "practice", "practitioner", "patient", "client", "appointment", "document", "with", "name",
         "first_name", "sex", "phone", "email", "specialty", "title", "content", "start", "status", "fields",
         "base_version", "from", "to", "protocol", "motif", "interrogatoire", "examen", "conclusion"]

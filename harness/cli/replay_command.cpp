@@ -1,13 +1,18 @@
 // savefuzz replay: load, run, report. A bad file is reported and the others still run.
 #include "harness/cli/replay_command.h"
 
+#include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <iostream>
+#include <mutex>
+#include <thread>
 
 #include "harness/core/atomic_file.h"
 #include "harness/core/report.h"
 #include "harness/core/runner.h"
 #include "harness/core/scenario.h"
+#include "harness/core/session.h"
 
 namespace savefuzz {
 
@@ -20,8 +25,43 @@ CLI::App* add_replay_command(CLI::App& app, ReplayOptions& o) {
   cmd->add_option("--junit", o.junit, "also write the results as JUnit XML to this file");
   cmd->add_flag("--no-sweep", o.no_sweep, "skip the final read-back of everything as everyone");
   cmd->add_flag("-v,--verbose", o.verbose, "print passing scenarios too");
+  add_reuse_options(*cmd, o.reuse, o.jobs);
   return cmd;
 }
+
+namespace {
+
+// One file: loaded, run on the session's target (reset when it can), timed. A bad file or a
+// set-up error is reported with the others; the findings of earlier files are kept.
+ScenarioOutcome replay_file(const std::filesystem::path& file, Session& session, const RunnerOptions& runner) {
+  ScenarioOutcome outcome{file.string(), {}, std::nullopt, {}, 0, 0};
+  auto loaded = load_scenario(file);
+  if (auto* bad = std::get_if<ScenarioError>(&loaded)) {
+    outcome.error = bad->message();
+    return outcome;
+  }
+  const Scenario& s = std::get<Scenario>(loaded);
+  outcome.name = s.name;
+  auto t0 = std::chrono::steady_clock::now();
+  try {
+    SessionRun r = session.run(s, runner);
+    outcome.finding = std::move(r.result.finding);
+    outcome.requests = r.result.requests;
+    if (r.joined && outcome.finding) {
+      std::size_t before = 0;
+      for (const Step& step : r.joined->steps) before += step.kind() == StepKind::reset;
+      outcome.finding->detail += "; shown by this file after the " + std::to_string(before) +
+                                 " files replayed before it on the same process (replay them in the same order, "
+                                 "without --jobs, to see it again)";
+    }
+  } catch (const SetupError& e) {
+    outcome.error = file.string() + ": set-up error: " + e.what();
+  }
+  outcome.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  return outcome;
+}
+
+}  // namespace
 
 int run_replay(ReplayOptions o, const std::string& program) {
   validate(o.target);
@@ -39,29 +79,34 @@ int run_replay(ReplayOptions o, const std::string& program) {
   if (!o.target.mutant.empty()) report.target += " --mutant " + o.target.mutant;
 
   RunnerOptions runner{!o.no_sweep, o.seed};
-  for (const auto& file : files) {
-    ScenarioOutcome outcome{file.string(), {}, std::nullopt, {}, 0, 0};
-    auto loaded = load_scenario(file);
-    if (auto* bad = std::get_if<ScenarioError>(&loaded)) {
-      outcome.error = bad->message();
-    } else {
-      const Scenario& s = std::get<Scenario>(loaded);
-      outcome.name = s.name;
-      auto t0 = std::chrono::steady_clock::now();
-      try {
-        auto target = make_target(o.target, o.seed);
-        RunResult r = run_scenario(s, *target, runner);
-        outcome.finding = std::move(r.finding);
-        outcome.requests = r.requests;
-      } catch (const SetupError& e) {
-        // Reported with the others: the findings of earlier scenarios are kept.
-        outcome.error = file.string() + ": set-up error: " + e.what();
+  TargetSource source = target_source(o.target);
+  // Workers take files in order from one counter; outcomes are printed in file order as soon
+  // as every earlier file is done.
+  std::vector<std::optional<ScenarioOutcome>> outcomes(files.size());
+  std::atomic<std::size_t> next{0};
+  std::size_t printed = 0;
+  std::mutex mu;
+  auto work = [&] {
+    Session session(source, o.reuse);
+    for (std::size_t i = next++; i < files.size(); i = next++) {
+      ScenarioOutcome outcome = replay_file(files[i], session, runner);
+      std::lock_guard lock(mu);
+      outcomes[i] = std::move(outcome);
+      for (; printed < files.size() && outcomes[printed]; ++printed) {
+        const ScenarioOutcome& done = *outcomes[printed];
+        if (o.verbose || done.finding || !done.error.empty()) print_outcome(std::cout, report, done);
       }
-      outcome.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     }
-    if (o.verbose || outcome.finding || !outcome.error.empty()) print_outcome(std::cout, report, outcome);
-    report.outcomes.push_back(std::move(outcome));
+  };
+  unsigned jobs = static_cast<unsigned>(std::min<std::size_t>(std::max(1u, o.jobs), files.size()));
+  if (jobs == 1) {
+    work();
+  } else {
+    std::vector<std::thread> workers;
+    for (unsigned j = 0; j < jobs; ++j) workers.emplace_back(work);
+    for (auto& w : workers) w.join();
   }
+  for (auto& outcome : outcomes) report.outcomes.push_back(std::move(*outcome));
   print_summary(std::cout, report);
 
   if (!o.report_json.empty())

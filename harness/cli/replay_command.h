@@ -18,6 +18,8 @@ struct ReplayOptions {
   std::string junit;
   bool no_sweep = false;
   bool verbose = false;
+  ReuseOptions reuse;  // files run one after another on a target that resets
+  unsigned jobs = 1;
 };
 
 CLI::App* add_replay_command(CLI::App& app, ReplayOptions& options);

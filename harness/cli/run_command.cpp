@@ -26,6 +26,13 @@ CLI::App* add_run_command(CLI::App& app, RunOptions& options) {
   cmd->add_flag("!--no-shrink", o.shrink, "save findings as found, without shrinking");
   cmd->add_flag("!--no-controls", o.controls, "generate no restart, crash or crash_during steps");
   cmd->add_flag("!--no-progress", o.progress, "no progress line");
+  add_reuse_options(*cmd, o.reuse, o.jobs);
+  cmd->add_option_function<double>(
+         "--start-budget", [&o](double percent) { o.start_budget = percent / 100; },
+         "largest share of time, in percent, spent starting target processes: fewer cases carry restart and "
+         "crash steps, and cases grow longer, to stay under it; 100 turns this off (default " +
+             std::to_string(static_cast<int>(kDefaultStartBudget * 100)) + ")")
+      ->check(CLI::Range(1.0, 100.0));
   return cmd;
 }
 

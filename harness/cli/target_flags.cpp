@@ -1,11 +1,28 @@
 // Target and duration flags. Each default shown in --help is the constant the code uses.
 #include "harness/cli/target_flags.h"
 
+#include <algorithm>
+#include <thread>
+
 #include "harness/core/duration.h"
 #include "harness/targets/data_dir.h"
 #include "harness/targets/process_target.h"
 
 namespace savefuzz {
+
+unsigned default_jobs() { return std::max(1u, std::thread::hardware_concurrency()); }
+
+void add_reuse_options(CLI::App& app, ReuseOptions& reuse, unsigned& jobs) {
+  jobs = default_jobs();
+  app.add_option("-j,--jobs", jobs, "parallel workers, each with its own target and data directories (default: one per core)")
+      ->check(CLI::Range(1u, 1024u));
+  app.add_flag("!--no-reset", reuse.reset,
+               "start a new target process for every scenario, even when the target lists the reset feature");
+  app.add_option("--fresh-every", reuse.fresh_every,
+                 "a target that resets starts anew after this many scenarios (default " +
+                     std::to_string(kDefaultFreshEvery) + ")")
+      ->check(CLI::Range(std::size_t{1}, std::size_t{1} << 30));
+}
 
 void add_duration_option(CLI::App& app, const std::string& name, std::optional<std::chrono::milliseconds>& out,
                          const std::string& help) {

@@ -7,6 +7,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include "harness/core/session.h"
 #include "harness/targets/target_options.h"
 
 namespace savefuzz {
@@ -16,6 +17,12 @@ inline constexpr unsigned kRunIoFaults = 2;
 
 // Declares --target, --target-cmd, --mutant, --data-root, --timeout, --io-faults on `app`.
 void add_target_options(CLI::App& app, TargetOptions& options);
+
+// Workers: one per core unless told otherwise.
+unsigned default_jobs();
+
+// Declares --jobs, --no-reset and --fresh-every (run and replay run many scenarios).
+void add_reuse_options(CLI::App& app, ReuseOptions& reuse, unsigned& jobs);
 
 // Declares a positive duration flag (--time, --timeout) that stores into `out`.
 void add_duration_option(CLI::App& app, const std::string& name, std::optional<std::chrono::milliseconds>& out,

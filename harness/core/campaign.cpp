@@ -2,8 +2,12 @@
 // the next case boundary (a case interrupted midway is discarded, never reported).
 #include "harness/core/campaign.h"
 
+#include <algorithm>
 #include <iomanip>
+#include <limits>
+#include <mutex>
 #include <sstream>
+#include <thread>
 
 #include <unistd.h>
 
@@ -26,7 +30,7 @@ Signature signature_of(const Finding& f) { return {f.invariant, step_kind_of(f.r
 class Progress {
  public:
   Progress(std::ostream& out, bool enabled) : out_(out), enabled_(enabled), tty_(::isatty(STDOUT_FILENO) == 1) {}
-  void update(const CampaignResult& r, Clock::time_point t0, bool force = false) {
+  void update(const CampaignResult& r, const StartStats& starts, Clock::time_point t0, bool force = false) {
     if (!enabled_) return;
     auto now = Clock::now();
     auto every = tty_ ? std::chrono::milliseconds(250) : std::chrono::milliseconds(10'000);
@@ -36,6 +40,7 @@ class Progress {
     std::ostringstream line;
     line << "cases " << r.cases << " | steps " << r.requests << " (" << static_cast<long>(secs > 0 ? r.requests / secs : 0)
          << "/s) | " << std::fixed << std::setprecision(0) << secs << "s | findings " << r.findings.size();
+    if (starts.starts > 0 || starts.resets > 0) line << " | starts " << starts.starts << " resets " << starts.resets;
     if (tty_) out_ << "\r\033[K" << line.str() << std::flush;
     else out_ << "progress: " << line.str() << "\n" << std::flush;
   }
@@ -68,17 +73,39 @@ GenOptions generator_options(const CampaignOptions& o) {
   return gen;
 }
 
+// What the workers share. `mu` guards the result, the progress line and the output.
+struct Shared {
+  const CampaignOptions& o;
+  const std::string& program;
+  std::ostream& out;
+  const std::atomic<bool>& stop;
+  Clock::time_point t0;
+  std::optional<Clock::time_point> deadline;
+  Schedule schedule;
+  Progress progress;
+  std::atomic<std::uint64_t> next{0};
+  std::atomic<bool> halt{false};  // a worker failed
+  // Without --keep-going the campaign ends at its lowest failing case: cases after it are not
+  // started, and those before it still in flight finish (one of them may fail first). So the
+  // finding is the same whatever the number of workers.
+  std::atomic<std::uint64_t> halt_at{std::numeric_limits<std::uint64_t>::max()};
+  std::mutex mu;
+  CampaignResult result;
+  std::exception_ptr failure;
+};
+
 // Shrinks case `index`'s failing scenario `s` (unless told not to) and saves it as a finding.
-SavedFinding keep_finding(const CampaignOptions& o, const std::string& program, const Scenario& s, const Finding& found,
-                          const RunnerOptions& runner, std::uint64_t index, const std::atomic<bool>& stop,
-                          std::ostream& out) {
+SavedFinding keep_finding(Shared& sh, const Scenario& s, const Finding& found, const RunnerOptions& runner,
+                          std::uint64_t index, const CaseShape& shape, std::size_t joined_cases) {
+  const CampaignOptions& o = sh.o;
   SavedFinding saved;
   saved.case_index = index;
+  saved.joined_cases = joined_cases;
   saved.original_steps = s.steps.size();
   Scenario best = s;
   saved.finding = found;
   if (o.shrink) {
-    Shrunk shrunk = shrink_finding(s, found, o.target, runner, [&stop] { return stop.load(); });
+    Shrunk shrunk = shrink_finding(s, found, o.target, runner, [&sh] { return sh.stop.load(); }, o.reuse);
     best = std::move(shrunk.scenario);
     saved.finding = std::move(shrunk.finding);
     saved.shrink_runs = shrunk.runs;
@@ -86,81 +113,161 @@ SavedFinding keep_finding(const CampaignOptions& o, const std::string& program, 
   saved.shrunk_steps = best.steps.size();
   std::string stem = std::string(invariant_name(saved.finding.invariant)) + "-seed" + std::to_string(o.seed) + "-case" +
                      std::to_string(index);
-  std::string found_by = "`" + program + " run " + o.target.flags + " --seed " + std::to_string(o.seed) +
-                         " --max-steps " + std::to_string(o.max_steps) + "` (case " + std::to_string(index) + ")";
-  ReplayCommand replay{program, o.target.flags, runner.seed};
+  // The case's own shape, with the schedule off, so that the command generates it again from
+  // the seed alone whatever the schedule did in this run.
+  std::string found_by = "`" + sh.program + " run " + o.target.flags + " --seed " + std::to_string(o.seed) +
+                         " --max-steps " + std::to_string(shape.max_steps) + (shape.controls ? "" : " --no-controls") +
+                         " --start-budget 100` (case " + std::to_string(index) + ")";
+  if (joined_cases > 1)
+    found_by += " and the " + std::to_string(joined_cases - 1) + " cases before it on the same process, joined by resets";
+  ReplayCommand replay{sh.program, o.target.flags, runner.seed};
+  std::lock_guard lock(sh.mu);
+  sh.progress.clear();
   saved.file = save_finding(o.findings_dir,
                             {std::move(best), saved.finding, stem, found_by, saved.original_steps, saved.shrink_runs, replay},
-                            out);
+                            sh.out);
   saved.reproduce = replay.for_file(saved.file.string());
   return saved;
+}
+
+// One worker: its own session (targets, data directories), cases from the shared counter.
+void work(Shared& sh) {
+  const CampaignOptions& o = sh.o;
+  Session session(o.target, o.reuse);
+  StartStats before;
+  for (;;) {
+    if (sh.stop || sh.halt || (sh.deadline && Clock::now() >= *sh.deadline)) break;
+    std::uint64_t index = sh.next++;
+    if ((o.cases && index >= *o.cases) || index > sh.halt_at) break;
+    CaseShape shape = sh.schedule.shape(o.seed, index);
+    Scenario s = generate_scenario(sh.schedule.options(shape), o.seed, index);
+    RunnerOptions runner{true, case_seed(o.seed, index)};
+    auto c0 = Clock::now();
+    SessionRun run;
+    try {
+      run = session.run(s, runner);
+    } catch (const std::exception& e) {
+      // A broken harness is no finding; the findings saved so far stay, and the case is named.
+      throw SetupError("case " + std::to_string(index) + " (seed " + std::to_string(o.seed) + "): " + e.what());
+    }
+    StartStats now = session.stats();
+    sh.schedule.observe(shape, since(c0), now.starts - before.starts, now.seconds - before.seconds,
+                        now.resets > before.resets);
+    before = now;
+    if (sh.stop) break;  // the case was cut short by Ctrl-C: its outcome means nothing
+
+    std::uint64_t requests_to_find = 0;
+    {
+      std::lock_guard lock(sh.mu);
+      ++sh.result.cases;
+      sh.result.requests += run.result.requests;
+      sh.result.coverage.add(run.result.coverage);
+      requests_to_find = sh.result.requests;
+      StartStats all = sh.result.starts;
+      all.add(now);
+      sh.progress.update(sh.result, all, sh.t0);
+    }
+    if (!run.result.finding) continue;
+    if (!o.keep_going) {
+      std::uint64_t at = sh.halt_at;
+      while (index < at && !sh.halt_at.compare_exchange_weak(at, index)) {
+      }
+      if (index > sh.halt_at) break;  // a case before this one failed: it is the finding
+    }
+
+    double seconds_to_find = since(sh.t0);
+    const Scenario& failing = run.joined ? *run.joined : s;
+    std::size_t joined_cases = 0;
+    if (run.joined)
+      for (const Step& step : run.joined->steps) joined_cases += step.kind() == StepKind::reset;
+    if (run.joined) ++joined_cases;
+    SavedFinding saved = keep_finding(sh, failing, *run.result.finding, runner, index, shape, joined_cases);
+    saved.seconds_to_find = seconds_to_find;
+    saved.requests_to_find = requests_to_find;
+    std::lock_guard lock(sh.mu);
+    sh.result.findings.push_back(std::move(saved));
+  }
+  std::lock_guard lock(sh.mu);
+  sh.result.starts.add(session.stats());
+  sh.result.unconfirmed += session.unconfirmed();
 }
 
 }  // namespace
 
 CampaignResult run_campaign(const CampaignOptions& o, const std::string& program, std::ostream& out,
                             const std::atomic<bool>& stop) {
-  CampaignResult result;
   auto t0 = Clock::now();
-  std::optional<Clock::time_point> deadline;
-  if (o.time) deadline = t0 + *o.time;
   std::error_code ec;
   std::filesystem::create_directories(o.findings_dir, ec);
   if (ec) throw SetupError("cannot create the findings folder " + o.findings_dir.string() + ": " + ec.message());
-  GenOptions gen = generator_options(o);
+  std::optional<Clock::time_point> deadline;
+  if (o.time) deadline = t0 + *o.time;
+  Shared sh{o, program, out, stop, t0, deadline, Schedule(generator_options(o), o.start_budget), Progress(out, o.progress)};
 
-  Progress progress(out, o.progress);
-  for (std::uint64_t index = 0;; ++index) {
-    if (stop || (o.cases && index >= *o.cases) || (deadline && Clock::now() >= *deadline)) break;
-    Scenario s = generate_scenario(gen, o.seed, index);
-    RunnerOptions runner{true, case_seed(o.seed, index)};
-    RunResult r;
+  auto guarded = [&sh] {
     try {
-      auto target = o.target.make(runner.seed);
-      r = run_scenario(s, *target, runner);
-    } catch (const std::exception& e) {
-      // A broken harness is no finding; the findings saved so far stay, and the case is named.
-      throw SetupError("case " + std::to_string(index) + " (seed " + std::to_string(o.seed) + "): " + e.what());
+      work(sh);
+    } catch (...) {
+      std::lock_guard lock(sh.mu);
+      if (!sh.failure) sh.failure = std::current_exception();
+      sh.halt = true;
     }
-    if (stop) {
-      result.interrupted = true;
-      break;  // the case was cut short by Ctrl-C: its outcome means nothing
-    }
-    ++result.cases;
-    result.requests += r.requests;
-    result.coverage.add(r.coverage);
-    progress.update(result, t0);
-    if (!r.finding) continue;
-
-    double seconds_to_find = since(t0);
-    progress.clear();
-    SavedFinding saved = keep_finding(o, program, s, *r.finding, runner, index, stop, out);
-    saved.seconds_to_find = seconds_to_find;
-    saved.requests_to_find = result.requests;
-    result.findings.push_back(std::move(saved));
-    if (!o.keep_going) break;
+  };
+  unsigned jobs = std::max(1u, o.jobs);
+  if (jobs == 1) {
+    guarded();  // on this thread: one worker is the plain loop
+  } else {
+    std::vector<std::thread> workers;
+    for (unsigned j = 0; j < jobs; ++j) workers.emplace_back(guarded);
+    for (auto& w : workers) w.join();
   }
-  progress.update(result, t0, true);
-  progress.clear();
+  if (sh.failure) std::rethrow_exception(sh.failure);
+
+  CampaignResult result = std::move(sh.result);
+  // Findings in case order, whichever worker saw them first. Every saved one is listed: a
+  // later case can fail and be saved before an earlier one fails.
+  std::sort(result.findings.begin(), result.findings.end(),
+            [](const SavedFinding& a, const SavedFinding& b) { return a.case_index < b.case_index; });
+  sh.progress.update(result, result.starts, t0, true);
+  sh.progress.clear();
   result.seconds = since(t0);
-  result.interrupted = result.interrupted || stop;
+  result.interrupted = stop.load();
+  result.start_share = sh.schedule.start_share();
+  result.control_one_in = sh.schedule.control_one_in();
+  result.max_steps = sh.schedule.max_steps();
   return result;
 }
 
 Shrunk shrink_finding(const Scenario& failing, const Finding& finding, const TargetSource& target,
-                      const RunnerOptions& runner, const std::function<bool()>& stop) {
-  auto fails = [&](const Scenario& candidate) -> std::optional<Signature> {
-    auto t = target.make(runner.seed);
-    RunResult r = run_scenario(candidate, *t, runner);
-    if (!r.finding) return std::nullopt;
-    return signature_of(*r.finding);
+                      const RunnerOptions& runner, const std::function<bool()>& stop, const ReuseOptions& reuse) {
+  Signature wanted = signature_of(finding);
+  // A reset-clean finding is about the reset steps in it: each try runs on new targets, checked.
+  bool about_reset = has_reset(failing);
+  auto shrink_with = [&](bool reuse_targets) {
+    Session session(target, ReuseOptions{reuse_targets, reuse.fresh_every});
+    RunnerOptions quiet = runner;
+    quiet.keep_data = false;
+    auto fails = [&](const Scenario& candidate) -> std::optional<Signature> {
+      RunResult r = about_reset ? run_checked(candidate, target, quiet) : session.try_run(candidate, quiet);
+      if (!r.finding) return std::nullopt;
+      return signature_of(*r.finding);
+    };
+    ShrinkOptions so;
+    so.stop = stop;
+    return shrink(failing, wanted, fails, so);
   };
-  ShrinkOptions so;
-  so.stop = stop;
-  ShrinkResult shrunk = shrink(failing, signature_of(finding), fails, so);
+  bool reused = reuse.reset && !about_reset;
+  ShrinkResult shrunk = shrink_with(reused);
+  // Shown on a new target before it is reported: a try that failed only because of what an
+  // earlier try left behind would otherwise make a scenario no one can replay.
+  RunResult again = run_checked(shrunk.scenario, target, runner);
+  if (reused && !stop() && (!again.finding || !(signature_of(*again.finding) == wanted))) {
+    std::size_t runs = shrunk.runs;
+    shrunk = shrink_with(false);
+    shrunk.runs += runs;
+    again = run_checked(shrunk.scenario, target, runner);
+  }
   Shrunk out{std::move(shrunk.scenario), finding, shrunk.runs};
-  auto t = target.make(runner.seed);
-  RunResult again = run_scenario(out.scenario, *t, runner);
   if (again.finding) out.finding = *again.finding;  // as the shrunk scenario shows it
   return out;
 }
@@ -196,6 +303,16 @@ void print_campaign_summary(std::ostream& out, const CampaignOptions& o, const C
         << ") " << f.file.string() << " case=" << f.case_index << " after " << std::fixed << std::setprecision(2)
         << f.seconds_to_find << "s/" << f.requests_to_find << " steps, shrunk " << f.original_steps << " -> "
         << f.shrunk_steps << " steps\n";
+  if (r.starts.starts > 0 || r.starts.resets > 0) {
+    out << std::fixed << std::setprecision(1) << "process starts: " << r.starts.starts << " ("
+        << (r.starts.starts ? 1000 * r.starts.seconds / static_cast<double>(r.starts.starts) : 0) << " ms each), "
+        << std::setprecision(0) << 100 * r.start_share << "% of the time (budget " << 100 * o.start_budget
+        << "%); resets in place: " << r.starts.resets << "; control steps in 1 of " << r.control_one_in
+        << " cases, up to " << r.max_steps << " steps each\n";
+  }
+  if (r.unconfirmed > 0)
+    out << "unconfirmed: " << r.unconfirmed
+        << " failure(s) on a reset target that neither a new target nor the cases joined by resets showed again\n";
   out << std::fixed << "SUMMARY: cases=" << r.cases << " steps=" << steps << " steps/s=" << std::setprecision(0)
       << (r.seconds > 0 ? steps / r.seconds : 0) << " elapsed=" << std::setprecision(1) << r.seconds
       << "s findings=" << r.findings.size() << " seed=" << o.seed << (r.interrupted ? " interrupted" : "") << "\n";

@@ -11,6 +11,8 @@
 #include <vector>
 
 #include "harness/core/runner.h"
+#include "harness/core/schedule.h"
+#include "harness/core/session.h"
 #include "harness/core/target.h"
 
 namespace savefuzz {
@@ -26,6 +28,9 @@ struct CampaignOptions {
   bool shrink = true;
   bool controls = true;     // generate restart, crash, crash_during
   bool progress = true;     // a live line on a terminal, a periodic one otherwise
+  ReuseOptions reuse;       // a target that resets runs case after case in one process
+  double start_budget = kDefaultStartBudget;  // the largest share of time in process starts
+  unsigned jobs = 1;        // workers, each with its own targets; cases are the same whatever this is
 };
 
 struct SavedFinding {
@@ -36,6 +41,7 @@ struct SavedFinding {
   double seconds_to_find = 0;  // wall time from the campaign's start to the first failure
   std::uint64_t requests_to_find = 0;
   std::string reproduce;
+  std::size_t joined_cases = 0;  // reset-clean: how many cases the finding joins (else 0)
 };
 
 struct CampaignResult {
@@ -45,6 +51,11 @@ struct CampaignResult {
   std::vector<SavedFinding> findings;
   double seconds = 0;
   bool interrupted = false;
+  StartStats starts;               // process starts and resets over all workers
+  double start_share = 0;          // of the cases' time, the part spent in starts
+  std::uint64_t control_one_in = 1;  // the schedule at the end: control steps in 1 of N cases
+  std::size_t max_steps = 0;         // and cases' length
+  std::uint64_t unconfirmed = 0;     // findings on a reset target no new target showed again
 };
 
 // `program` is how to run savefuzz again (argv[0]); `stop` is raised by Ctrl-C.
@@ -60,9 +71,11 @@ struct Shrunk {
 };
 
 // Shrinks `failing`, which fails with `finding` on `target`, while it keeps failing the same way
-// (same invariant, same kind of step). `stop` returning true keeps the best so far.
+// (same invariant, same kind of step). `stop` returning true keeps the best so far. Tries run on
+// a reused target when it resets (`reuse`); the result is shown on a new target, and shrunk
+// again without reuse if it does not fail there. A reset-clean finding is shrunk on new targets.
 Shrunk shrink_finding(const Scenario& failing, const Finding& finding, const TargetSource& target,
-                      const RunnerOptions& runner, const std::function<bool()>& stop);
+                      const RunnerOptions& runner, const std::function<bool()>& stop, const ReuseOptions& reuse = {});
 
 // The seed a case's runner uses for its crash points: what `replay --seed` needs.
 std::uint64_t case_seed(std::uint64_t seed, std::uint64_t case_index);

@@ -115,7 +115,7 @@ Scenario decode_fuzz_input(std::span<const std::uint8_t> data, const Limits& lim
     std::size_t control = r.tag < kRequestTags ? 0 : 1 + (r.tag - kRequestTags) / kTagsPerControl;
     if (r.tag < kRequestTags) {
       s.steps.push_back(drawer.request_step(static_cast<Op>(r.tag % kOpCount)));
-    } else if (r.tag < kLiteralTag && control < kStepKindCount) {
+    } else if (r.tag < kLiteralTag && control <= kDrawnControlKinds) {
       s.steps.push_back(drawer.control_step(static_cast<StepKind>(control)));
     } else if (auto step = literal_step(r.body)) {  // a free control slot decodes as a literal
       drawer.note(*step);

@@ -37,7 +37,7 @@ inline constexpr std::uint8_t kTagsPerControl = 8;
 inline constexpr std::size_t kControlSlots = 5;   // three control kinds and two free slots
 inline constexpr std::uint8_t kLiteralTag = kRequestTags + kTagsPerControl * kControlSlots;  // 248
 inline constexpr std::uint8_t kNoWorldTag = 255;
-static_assert(kControlKindCount <= kControlSlots, "no tags left for another control step kind");
+static_assert(kDrawnControlKinds <= kControlSlots, "no tags left for another control step kind");
 inline constexpr std::size_t kMaxFuzzSteps = 256;  // later records are ignored: bounded executions
 
 std::vector<FuzzRecord> split_records(std::span<const std::uint8_t> data);

@@ -3,6 +3,7 @@
 #include "harness/core/generate.h"
 
 #include <algorithm>
+#include <mutex>
 #include <stdexcept>
 
 #include "harness/core/hash.h"
@@ -318,9 +319,10 @@ Step StepDrawer::control_step(StepKind kind) {
     case StepKind::restart: return Step::restart();
     case StepKind::crash: return Step::crash();
     case StepKind::crash_during: return crash_during_step();
-    case StepKind::request: break;
+    case StepKind::request:
+    case StepKind::reset: break;
   }
-  throw std::logic_error("control_step: not a control step kind");
+  throw std::logic_error("control_step: not a drawn control step kind");
 }
 
 WorldSize WorldSize::draw(Choices& choices) {
@@ -345,7 +347,7 @@ rc::Gen<Scenario> scenario_gen(const GenOptions& options) {
     if (ops.empty()) ops.push_back(Op::save_observation);
     std::vector<StepKind> controls;
     if (options.controls)
-      for (std::size_t k = 1; k < kStepKindCount; ++k)
+      for (std::size_t k = 1; k <= kDrawnControlKinds; ++k)
         if (d.chance(40)) controls.push_back(static_cast<StepKind>(k));
 
     // Set-up preamble: a world to act in.
@@ -371,6 +373,10 @@ Request draw_request(const Model& model, Op op) {
 
 Scenario generate_scenario(const GenOptions& options, std::uint64_t seed, std::uint64_t case_index) {
   // One independent random stream per case: any case can be generated again on its own.
+  // RapidCheck keeps its implicit parameters in process-wide statics: one generation at a time
+  // (parallel campaign workers).
+  static std::mutex one_at_a_time;
+  std::lock_guard lock(one_at_a_time);
   return scenario_gen(options)(rc::Random(splitmix64(seed, case_index)), rc::kNominalSize).value();
 }
 

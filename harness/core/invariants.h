@@ -1,4 +1,4 @@
-// The invariants of SPEC.md section 6, their breach classes, and the harness's own two.
+// The invariants of SPEC.md section 6, their breach classes, and the harness's own.
 #pragma once
 
 #include <cstdint>
@@ -20,8 +20,9 @@ enum class Invariant : std::uint8_t {
   target_alive,     // the target died, hung or exited badly (SPEC.md section 1)
   protocol,         // garbage, a wrong id, an answer with missing or extra keys, a failed hello
   scenario_expect,  // an `expect` written in the scenario did not hold
+  reset_clean,      // after `reset` the target answered as a new one on an empty directory would not
 };
-inline constexpr std::size_t kInvariantCount = 13;
+inline constexpr std::size_t kInvariantCount = 14;
 
 enum class Breach : std::uint8_t { availability, integrity, confidentiality };
 

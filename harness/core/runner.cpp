@@ -31,7 +31,7 @@ class Run {
   Run(Target& target, const RunnerOptions& options) : target_(target), options_(options) {}
 
   RunResult go(const Scenario& scenario) {
-    if (auto f = target_.start()) {
+    if (auto f = options_.reuse ? target_.reset() : target_.start()) {
       report_fault(*f, 0, "start", Json{{"op", "hello"}, {"protocol", 1}});
       return done();
     }
@@ -48,7 +48,8 @@ class Run {
                          if (const Request* r = s.call.request()) widen(*r);
                          return target_.crash_during(s.call.wire, crash_point_for(options_.seed, s.call.wire));
                        });
-                     }},
+                     },
+                     [&](const ResetStep&) { return reset(step, n); }},
           step.body);
       if (!ok) return done();
     }
@@ -58,7 +59,7 @@ class Run {
 
  private:
   RunResult done() {
-    if (finding_) finding_->data_dir = target_.keep_data();
+    if (finding_ && options_.keep_data) finding_->data_dir = target_.keep_data();
     return {std::move(finding_), requests_, coverage_};
   }
 
@@ -151,6 +152,18 @@ class Run {
       if (auto probe = probe_for(*r))
         if (!exchange(Call::of(*probe), n, "probe after " + where, std::nullopt)) return false;
     }
+    return true;
+  }
+
+  // A reset step: the target is emptied, and so are the model and what classification knows.
+  bool reset(const Step& step, std::size_t n) {
+    ++coverage_.control(StepKind::reset);
+    if (std::optional<TargetFault> fault = target_.reset()) {
+      report_fault(*fault, n, "step " + std::to_string(n), step.to_json());
+      return false;
+    }
+    candidates_ = {Model(target_.limits())};
+    history_ = History{};
     return true;
   }
 

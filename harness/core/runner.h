@@ -27,6 +27,10 @@ struct Finding {
 struct RunnerOptions {
   bool final_sweep = true;  // read back everything as everyone once the steps are done
   std::uint64_t seed = 0;   // picks the crash points of crash_during steps
+  // Begin with target.reset() (in place when the target can, SPEC.md section 8) rather than
+  // start(): the target may have run other scenarios before.
+  bool reuse = false;
+  bool keep_data = true;  // a finding keeps the target's data directory (shrink tries do not)
 };
 
 // What a run exercised: for campaign summaries ("every op and every error code seen?").
@@ -48,7 +52,8 @@ struct RunResult {
   Coverage coverage;
 };
 
-// Starts `target`, runs `scenario`, and performs the final sweep. The target is left running.
+// Starts (or, with `reuse`, resets) `target`, runs `scenario`, and performs the final sweep. The
+// target is left running.
 RunResult run_scenario(const Scenario& scenario, Target& target, const RunnerOptions& options);
 
 }  // namespace savefuzz

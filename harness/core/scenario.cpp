@@ -34,7 +34,8 @@ const Call* Step::call() const {
   return std::visit(overloaded{[](const RequestStep& r) -> const Call* { return &r.call; },
                                [](const RestartStep&) -> const Call* { return nullptr; },
                                [](const CrashStep&) -> const Call* { return nullptr; },
-                               [](const CrashDuringStep& c) -> const Call* { return &c.call; }},
+                               [](const CrashDuringStep& c) -> const Call* { return &c.call; },
+                               [](const ResetStep&) -> const Call* { return nullptr; }},
                     body);
 }
 
@@ -64,6 +65,8 @@ Result<Step> parse_control(const std::string& name, const Json& j) {
       if (!j.contains("request")) return Error{"crash_during needs \"request\""};
       if (auto bad = check_request_object(j["request"])) return Error{"crash_during request: " + *bad};
       return Step::crash_during(Call::of(j["request"]));
+    } else if constexpr (std::is_same_v<Kind, ResetStep>) {
+      return Error{"reset is a request of SPEC.md section 8: write {\"op\":\"reset\"}"};
     } else {
       for (const auto& [k, v] : j.items())
         if (k != "control") return Error{"unknown key \"" + k + "\" in a control step"};
@@ -82,6 +85,11 @@ Result<Step> parse_step(const Json& j) {
   if (j.contains("expect")) {
     if (!j["expect"].is_object()) return Error{"\"expect\" must be an object (a partial answer)"};
     expect = j["expect"];
+  }
+  if (has_op && j["op"] == ResetStep::kName) {
+    for (const auto& [k, v] : j.items())
+      if (k != "op") return Error{"a reset step has no \"" + k + "\""};
+    return Step::reset();
   }
   if (has_op) {
     Json wire = j;
@@ -113,7 +121,7 @@ Json parse_strict(const std::string& text) {
 
 std::string_view step_kind_name(StepKind k) {
   static constexpr std::array<std::string_view, kStepKindCount> kNames{
-      "request", RestartStep::kName, CrashStep::kName, CrashDuringStep::kName};
+      "request", RestartStep::kName, CrashStep::kName, CrashDuringStep::kName, ResetStep::kName};
   return kNames[static_cast<std::size_t>(k)];
 }
 
@@ -127,7 +135,8 @@ Json Step::to_json() const {
                                [](const CrashStep&) { return Json{{"control", CrashStep::kName}}; },
                                [](const CrashDuringStep& c) {
                                  return Json{{"control", CrashDuringStep::kName}, {"request", c.call.wire}};
-                               }},
+                               },
+                               [](const ResetStep&) { return Json{{"op", ResetStep::kName}}; }},
                     body);
 }
 

@@ -40,14 +40,24 @@ struct CrashDuringStep {
   static constexpr std::string_view kName = "crash_during";
   Call call;
 };
-using StepBody = std::variant<RequestStep, RestartStep, CrashStep, CrashDuringStep>;
+// SPEC.md section 8's `reset`, written {"op":"reset"} in a scenario file: every entity and value
+// is dropped. Never generated: the harness joins the scenarios a reset target ran with it when
+// that target's reset is suspected of keeping state (reset-clean), and users may write it. On a
+// target without the feature it is a new process on an empty data directory, which is what a
+// reset must be equal to.
+struct ResetStep {
+  static constexpr std::string_view kName = "reset";
+};
+using StepBody = std::variant<RequestStep, RestartStep, CrashStep, CrashDuringStep, ResetStep>;
 
 // StepBody's alternatives by index, for tables and counters; the static_assert keeps them in step.
-enum class StepKind : std::uint8_t { request, restart, crash, crash_during };
+enum class StepKind : std::uint8_t { request, restart, crash, crash_during, reset };
 inline constexpr std::size_t kStepKindCount = std::variant_size_v<StepBody>;
-static_assert(kStepKindCount == static_cast<std::size_t>(StepKind::crash_during) + 1,
+static_assert(kStepKindCount == static_cast<std::size_t>(StepKind::reset) + 1,
               "StepKind lists StepBody's alternatives in order");
 inline constexpr std::size_t kControlKindCount = kStepKindCount - 1;  // all but request
+// The control kinds generators and fuzz inputs draw (1..this): restart, crash, crash_during.
+inline constexpr std::size_t kDrawnControlKinds = static_cast<std::size_t>(StepKind::crash_during);
 std::string_view step_kind_name(StepKind k);
 
 // std::visit(overloaded{[](const RequestStep&) {...}, ...}, step.body): one lambda per kind.
@@ -65,6 +75,7 @@ struct Step {
   static Step restart() { return {RestartStep{}}; }
   static Step crash() { return {CrashStep{}}; }
   static Step crash_during(Call c) { return {CrashDuringStep{std::move(c)}}; }
+  static Step reset() { return {ResetStep{}}; }
 
   StepKind kind() const { return static_cast<StepKind>(body.index()); }
   bool is_request() const { return kind() == StepKind::request; }

@@ -24,7 +24,8 @@ std::optional<Step> simpler_step(const Step& step) {
                                },
                                [](const RestartStep&) -> std::optional<Step> { return std::nullopt; },
                                [](const CrashStep&) -> std::optional<Step> { return std::nullopt; },
-                               [](const CrashDuringStep& c) -> std::optional<Step> { return Step::request(c.call); }},
+                               [](const CrashDuringStep& c) -> std::optional<Step> { return Step::request(c.call); },
+                               [](const ResetStep&) -> std::optional<Step> { return std::nullopt; }},
                     step.body);
 }
 

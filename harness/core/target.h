@@ -35,6 +35,21 @@ constexpr std::string_view fault_name(TargetFault::Kind k) {
   return "died";
 }
 
+// Process starts (a start or restart: spawn, hello, and a restart's wait for the exit) and what
+// they cost: the schedule weighs them against steps, the summary reports them. In-process
+// targets start no process and count nothing.
+struct StartStats {
+  std::uint64_t starts = 0;
+  double seconds = 0;
+  std::uint64_t resets = 0;  // resets done in place, instead of a start
+
+  void add(const StartStats& o) {
+    starts += o.starts;
+    seconds += o.seconds;
+    resets += o.resets;
+  }
+};
+
 // An answer object whose id matched, or the fault that prevented one.
 using Reply = std::variant<Json, TargetFault>;
 
@@ -51,6 +66,13 @@ class Target {
   // Sends `request`, kills the target without reading the answer at a point chosen by
   // `crash_point` (deterministic for a given value), and starts it again.
   virtual std::optional<TargetFault> crash_during(const Json& request, std::uint32_t crash_point) = 0;
+  // Empties the target as SPEC.md section 8's `reset` does: in place when it runs and listed the
+  // feature; otherwise by start(), since a new process on an empty data directory is exactly what
+  // a reset must equal.
+  virtual std::optional<TargetFault> reset() { return start(); }
+  // Whether reset() would now work in place, without a new process.
+  virtual bool resets_in_place() const { return false; }
+  virtual StartStats start_stats() const { return {}; }
 
   virtual Limits limits() const = 0;
   virtual std::string describe() const = 0;

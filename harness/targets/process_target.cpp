@@ -2,6 +2,7 @@
 // exit status) becomes a TargetFault quoting the evidence.
 #include "harness/targets/process_target.h"
 
+#include <algorithm>
 #include <thread>
 
 namespace savefuzz {
@@ -17,6 +18,13 @@ std::string quote(const std::string& line) {
 // the others inside or after its handling, depending on how slow the target is.
 constexpr std::chrono::milliseconds kCrashDelays[] = {std::chrono::milliseconds(0), std::chrono::milliseconds(5),
                                                       std::chrono::milliseconds(15), std::chrono::milliseconds(40)};
+
+// Whether a hello answer lists `feature` (SPEC.md section 8; absent means none).
+bool lists_feature(const Json& hello, std::string_view feature) {
+  auto it = hello.find("features");
+  if (it == hello.end() || !it->is_array()) return false;
+  return std::any_of(it->begin(), it->end(), [&](const Json& f) { return f == feature; });
+}
 
 }  // namespace
 
@@ -42,6 +50,7 @@ std::string ProcessTarget::keep_data() {
 TargetFault ProcessTarget::fault(TargetFault::Kind kind, std::string detail) {
   std::string tail = process_ ? process_->stderr_tail() : std::string();
   // A fault leaves the process in an unknown state: stop it now so nothing lingers.
+  alive_ = false;
   if (process_) {
     ExitStatus s = process_->kill();
     if (kind == TargetFault::Kind::died) detail += " (" + s.describe() + ")";
@@ -50,6 +59,8 @@ TargetFault ProcessTarget::fault(TargetFault::Kind kind, std::string detail) {
 }
 
 std::optional<TargetFault> ProcessTarget::launch() {
+  auto t0 = Clock::now();
+  alive_ = false;
   process_.reset();
   process_ = std::make_unique<Subprocess>(options_.argv,
                                           std::map<std::string, std::string>{{"SAVEFUZZ_DATA_DIR", dir_->path().string()}});
@@ -63,6 +74,25 @@ std::optional<TargetFault> ProcessTarget::launch() {
   auto limits = limits_from_hello(h);
   if (!limits) return fault(TargetFault::Kind::handshake, "hello answered " + quote(h.dump()));
   limits_ = *limits;
+  lists_reset_ = lists_feature(h, "reset");
+  alive_ = true;
+  ++stats_.starts;
+  stats_.seconds += std::chrono::duration<double>(Clock::now() - t0).count();
+  return std::nullopt;
+}
+
+std::optional<TargetFault> ProcessTarget::reset() {
+  if (!resets_in_place()) return start();
+  Reply answer = call(Json{{"op", "reset"}});
+  if (auto* f = std::get_if<TargetFault>(&answer)) {
+    f->detail = "during reset: " + f->detail;
+    return *f;
+  }
+  const Json& a = std::get<Json>(answer);
+  if (a != Json{{"id", next_id_}, {"ok", true}})
+    return fault(TargetFault::Kind::garbage, "reset answered " + quote(a.dump()) + ", not {\"id\":" +
+                                                 std::to_string(next_id_) + ",\"ok\":true}");
+  ++stats_.resets;
   return std::nullopt;
 }
 
@@ -112,6 +142,8 @@ Reply ProcessTarget::call(const Json& request) {
 }
 
 std::optional<TargetFault> ProcessTarget::restart() {
+  auto t0 = Clock::now();
+  alive_ = false;
   process_->close_stdin();
   auto status = process_->wait_until(Clock::now() + options_.timeout);
   if (!status) return fault(TargetFault::Kind::hung, "did not exit within " + std::to_string(options_.timeout.count()) + " ms of stdin closing");
@@ -119,6 +151,7 @@ std::optional<TargetFault> ProcessTarget::restart() {
   LineRead extra = process_->read_line(Clock::now());
   if (extra.kind == LineRead::Kind::line) return fault(TargetFault::Kind::garbage, "wrote after its last answer: " + quote(extra.text));
   if (status->code != 0) return fault(TargetFault::Kind::bad_exit, "exited with " + status->describe() + " when stdin closed");
+  stats_.seconds += std::chrono::duration<double>(Clock::now() - t0).count();  // the wait is the restart's cost too
   return launch();
 }
 

@@ -31,6 +31,9 @@ class ProcessTarget : public Target {
   std::optional<TargetFault> restart() override;
   std::optional<TargetFault> crash() override;
   std::optional<TargetFault> crash_during(const Json& request, std::uint32_t crash_point) override;
+  std::optional<TargetFault> reset() override;
+  bool resets_in_place() const override { return alive_ && lists_reset_; }
+  StartStats start_stats() const override { return stats_; }
   Limits limits() const override { return limits_; }
   std::string describe() const override;
   std::string keep_data() override;
@@ -47,6 +50,9 @@ class ProcessTarget : public Target {
   std::unique_ptr<Subprocess> process_;
   std::int64_t next_id_ = 0;
   Limits limits_;
+  bool alive_ = false;        // launched, said hello, and no fault since
+  bool lists_reset_ = false;  // its hello listed the `reset` feature
+  StartStats stats_;
 };
 
 }  // namespace savefuzz

@@ -1,10 +1,12 @@
 // Subprocess: Boost.Process starts the child; poll(2) puts a deadline on every byte after that.
 #include "harness/targets/subprocess.h"
 
+#include <algorithm>
 #include <cerrno>
 #include <csignal>
 #include <cstdio>
 #include <cstring>
+#include <mutex>
 #include <thread>
 
 #include <fcntl.h>
@@ -13,6 +15,7 @@
 #include <unistd.h>
 
 #include <boost/process.hpp>
+#include <boost/process/extend.hpp>
 
 #include "harness/core/status.h"
 
@@ -20,6 +23,36 @@ namespace savefuzz {
 namespace {
 
 constexpr std::size_t kStderrTail = 4096;
+
+// The child's environment: this process's, with `set` added and `unset` removed, handed to
+// execve as is. Built here because this_process::environment() is the harness's own (setting
+// the child's variables there would change them for every later child and race with other
+// workers), and Boost's copy reads past short entries when it looks a name up.
+class ChildEnvironment : public boost::process::extend::handler {
+ public:
+  ChildEnvironment(const std::map<std::string, std::string>& set, const std::vector<std::string>& unset) {
+    for (char** e = environ; *e; ++e) {
+      std::string_view entry(*e);
+      std::string name(entry.substr(0, entry.find('=')));
+      if (!set.count(name) && std::find(unset.begin(), unset.end(), name) == unset.end()) entries_.emplace_back(entry);
+    }
+    for (const auto& [k, v] : set) entries_.push_back(k + "=" + v);
+    for (auto& e : entries_) pointers_.push_back(e.data());
+    pointers_.push_back(nullptr);
+  }
+  template <class Executor>
+  void on_setup(Executor& exec) const {
+    exec.env = const_cast<char**>(pointers_.data());
+  }
+
+ private:
+  std::vector<std::string> entries_;
+  std::vector<char*> pointers_;
+};
+
+// Children are started one at a time: between pipe(2) and the close-on-exec flag, a child
+// forked by another worker thread would inherit this child's pipes and hold its stdin open.
+std::mutex g_spawn;
 
 void set_flags(int fd, bool nonblocking) {
   ::fcntl(fd, F_SETFD, ::fcntl(fd, F_GETFD) | FD_CLOEXEC);
@@ -55,11 +88,10 @@ Subprocess::Subprocess(const SubprocessOptions& o) {
   // The harness must see a closed pipe as an error code, not die of SIGPIPE.
   std::signal(SIGPIPE, SIG_IGN);
   std::filesystem::path exe = check_executable(argv[0]);
-  auto env = boost::this_process::environment();
-  for (const auto& [k, v] : o.env) env[k] = v;
-  for (const auto& k : o.unset_env) env.erase(k);
+  ChildEnvironment env(o.env, o.unset_env);
   std::vector<std::string> args(argv.begin() + 1, argv.end());
   std::error_code ec;
+  std::lock_guard spawning(g_spawn);
 
   if (!o.output_log.empty()) {
     FILE* log = std::fopen(o.output_log.c_str(), "a");

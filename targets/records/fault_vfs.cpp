@@ -9,8 +9,10 @@
 namespace records {
 namespace {
 
-std::atomic<int> g_remaining{-1};  // -1: disarmed
-std::atomic<int> g_code{SQLITE_IOERR_WRITE};
+// Per thread: SQLite runs a connection's I/O on the thread that called it, so parallel workers
+// (savefuzz run --jobs) each arm faults for their own store only.
+thread_local int g_remaining = -1;  // -1: disarmed
+thread_local int g_code = SQLITE_IOERR_WRITE;
 std::atomic<long> g_injected{0};
 
 sqlite3_vfs* g_real = nullptr;
@@ -26,14 +28,12 @@ sqlite3_file* real(sqlite3_file* f) { return ff(f)->real(); }
 
 // Returns SQLITE_OK when this operation may proceed, the armed error code otherwise.
 int consult_plan() {
-  int left = g_remaining.load();
-  while (left >= 0) {
-    if (left == 0) {
-      ++g_injected;
-      return g_code.load();
-    }
-    if (g_remaining.compare_exchange_weak(left, left - 1)) return SQLITE_OK;
+  if (g_remaining < 0) return SQLITE_OK;
+  if (g_remaining == 0) {
+    ++g_injected;
+    return g_code;
   }
+  --g_remaining;
   return SQLITE_OK;
 }
 

@@ -3,8 +3,9 @@
 
 namespace records {
 
-// What a full disk or a failing disk looks like to the save path. The plan is process-wide,
-// like SQLite's VFS registry; tests arm it around the one request they want to fail.
+// What a full disk or a failing disk looks like to the save path. The plan belongs to the thread
+// that arms it (SQLite does a connection's I/O on the calling thread); tests arm it around the
+// one request they want to fail.
 class FaultVfs {
  public:
   // Registers the VFS on first use and returns its name for Env::sqlite_vfs().
@@ -15,7 +16,7 @@ class FaultVfs {
   static void fail_after(int ok_ops, int sqlite_code);
   static void disarm();
 
-  // How many operations were failed since the process started.
+  // How many operations were failed since the process started, on all threads.
   static long injected();
 };
 

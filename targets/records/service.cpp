@@ -24,6 +24,7 @@ Json error_answer(const Json& id, const Rejection& r) {
 
 const Service::OpEntry Service::kOps[] = {
     {"hello", &Service::hello},
+    {"reset", &Service::reset},
     {"create_practice", &Service::create_practice},
     {"create_practitioner", &Service::create_practitioner},
     {"create_patient", &Service::create_patient},

@@ -54,6 +54,7 @@ class Service {
   static const OpEntry kOps[];
 
   Json hello(Request&);
+  Json reset(Request&);
   Json create_practice(Request&);
   Json create_practitioner(Request&);
   Json create_patient(Request&);

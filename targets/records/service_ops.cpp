@@ -43,7 +43,15 @@ Json Service::hello(Request& r) {
   return Json{{"target", "records"},
               {"limits", Json{{"field_bytes", l.field_bytes},
                               {"title_bytes", l.title_bytes},
-                              {"document_bytes", l.document_bytes}}}};
+                              {"document_bytes", l.document_bytes}}},
+              {"features", Json::array({"reset"})}};
+}
+
+// SPEC.md section 8: every entity and value goes, in one durable transaction.
+Json Service::reset(Request& r) {
+  r.finish();
+  durably([&] { store_->clear(); });
+  return Json::object();
 }
 
 Json Service::create_practice(Request& r) {

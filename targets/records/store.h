@@ -70,6 +70,7 @@ class Store {
   void commit();
   void rollback() noexcept;
   bool in_transaction() const;
+  void clear();  // deletes every row of every table, inside the caller's transaction
 
   std::optional<Entity> entity(std::string_view id);
   void add_entity(std::string_view id, Kind kind, std::string_view practice);

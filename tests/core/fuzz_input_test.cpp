@@ -177,7 +177,7 @@ namespace {
 // literal steps, exactly as inputs written before them did.
 TEST(FuzzInput, FreeControlTagsDecodeAsLiteralsAndSeedsUseTheLiteralTag) {
   EXPECT_EQ(kLiteralTag, 248);
-  EXPECT_EQ(kRequestTags + kTagsPerControl * kControlKindCount, 232);
+  EXPECT_EQ(kRequestTags + kTagsPerControl * kDrawnControlKinds, 232);
   const std::string literal = R"({"op":"create_practice","practice":"P7"})";
   for (int tag : {232, 239, 240, 247, 248, 254}) {
     auto steps = decode(join_records({{kNoWorldTag, ""}, {static_cast<std::uint8_t>(tag), literal}})).steps;

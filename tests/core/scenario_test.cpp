@@ -105,3 +105,18 @@ TEST_F(ScenarioFiles, FoldersAreSearchedForJsonFilesInOrder) {
 
 }  // namespace
 }  // namespace savefuzz
+
+namespace savefuzz {
+namespace {
+
+TEST(ScenarioReset, ReadsAsAResetStepAndWritesBackTheSame) {
+  auto step = parse_step(Json::parse(R"({"op":"reset"})"));
+  ASSERT_TRUE(std::holds_alternative<Step>(step));
+  EXPECT_EQ(std::get<Step>(step).kind(), StepKind::reset);
+  EXPECT_EQ(std::get<Step>(step).to_json(), Json::parse(R"({"op":"reset"})"));
+  EXPECT_TRUE(std::holds_alternative<Error>(parse_step(Json::parse(R"({"op":"reset","as":"D1"})"))));
+  EXPECT_TRUE(std::holds_alternative<Error>(parse_step(Json::parse(R"({"control":"reset"})"))));
+}
+
+}  // namespace
+}  // namespace savefuzz

@@ -27,9 +27,21 @@ class ProtocolLine : public ServiceTest {
 TEST_F(ProtocolLine, HelloAnnouncesTheLimits) {
   Json a = answer(R"({"id":0,"op":"hello","protocol":1})");
   EXPECT_EQ(a, Json::parse(R"({"id":0,"ok":true,"target":"records",
-      "limits":{"field_bytes":16384,"title_bytes":256,"document_bytes":1048576}})"));
+      "limits":{"field_bytes":16384,"title_bytes":256,"document_bytes":1048576},"features":["reset"]})"));
   expect_invalid(R"({"id":0,"op":"hello","protocol":2})", 0);
   expect_invalid(R"({"id":0,"op":"hello"})", 0);
+}
+
+TEST_F(ProtocolLine, ResetDropsEverythingAndIdsCanBeUsedAgain) {
+  EXPECT_EQ(answer(R"({"id":1,"op":"create_practice","practice":"P1"})").at("ok"), true);
+  EXPECT_EQ(answer(R"({"id":2,"op":"create_practitioner","practitioner":"D1","practice":"P1","name":"n","specialty":"s"})")
+                .at("ok"),
+            true);
+  EXPECT_EQ(answer(R"({"id":3,"op":"reset"})"), Json::parse(R"({"id":3,"ok":true})"));
+  expect_invalid(R"({"id":4,"op":"reset","practice":"P1"})", 4);
+  Json list = answer(R"({"id":5,"op":"list_appointments","as":"D1"})");
+  EXPECT_EQ(list.at("error").at("code"), "not_found") << list.dump();
+  EXPECT_EQ(answer(R"({"id":6,"op":"create_practice","practice":"P1"})").at("ok"), true);
 }
 
 TEST_F(ProtocolLine, GarbageGetsInvalidWithNullId) {

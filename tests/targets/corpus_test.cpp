@@ -8,6 +8,7 @@
 
 #include "harness/core/fuzz_input.h"
 #include "harness/core/runner.h"
+#include "harness/core/session.h"
 #include "harness/targets/inprocess_target.h"
 #include "harness/targets/process_target.h"
 #include "targets/records/mutants.h"
@@ -119,6 +120,38 @@ TEST(Corpus, DecodedSeedsCatchTheirMutantWithTheExpectedInvariant) {
     std::string got(invariant_name(r.finding->invariant));
     EXPECT_NE(std::find(e.invariants.begin(), e.invariants.end(), got), e.invariants.end())
         << e.mutant << " was reported as " << got << " at " << r.finding->where;
+  }
+}
+
+// A process that resets between scenarios must judge every one as a new process would: the
+// regressions replayed on one records-server per mutant, reset in between, fail and pass
+// exactly as they do with a new process each, and nothing is left unconfirmed.
+TEST(Corpus, RegressionsGiveTheSameVerdictsOnAResetProcessAsOnNewOnes) {
+  auto files = scenario_files(kCorpus / "regressions");
+  std::vector<std::string> mutants{""};
+  for (const auto& m : records::all_mutants()) mutants.emplace_back(m.name);
+  for (const std::string& mutant : mutants) {
+    TargetSource source{[&](std::uint64_t) { return target(true, mutant); }, ""};
+    std::vector<std::string> verdicts[2];
+    StartStats stats[2];
+    for (bool reset : {false, true}) {
+      Session session(source, ReuseOptions{reset, kDefaultFreshEvery});
+      for (const auto& f : files) {
+        SessionRun r = session.run(load(f), RunnerOptions{});
+        verdicts[reset].push_back(f.filename().string() + ": " +
+                                  (r.result.finding ? std::string(invariant_name(r.result.finding->invariant)) : "pass"));
+      }
+      stats[reset] = session.stats();
+      EXPECT_EQ(session.unconfirmed(), 0u) << mutant;
+    }
+    EXPECT_EQ(verdicts[1], verdicts[0]) << "mutant '" << mutant << "'";
+    EXPECT_EQ(stats[0].resets, 0u);
+    // A process is reset after every file that passes (a finding retires it), but the last.
+    bool one_passed = std::any_of(verdicts[0].begin(), verdicts[0].end() - 1,
+                                  [](const std::string& v) { return v.ends_with(": pass"); });
+    if (!one_passed) continue;
+    EXPECT_GT(stats[1].resets, 0u) << "mutant '" << mutant << "': the reused process was never reset";
+    EXPECT_LT(stats[1].starts, stats[0].starts) << "mutant '" << mutant << "'";
   }
 }
 

@@ -1,10 +1,13 @@
 // Subprocess is the one launcher: protocol targets through pipes, fuzzers with their output
 // appended to a log. The log mode keeps every run's output, sets or removes environment
-// variables, and a program that runs on is ended by terminate().
+// variables without touching the harness's own, and a program that runs on is ended by
+// terminate().
 #include <chrono>
 #include <cstdlib>
 #include <fstream>
 #include <iterator>
+#include <thread>
+#include <vector>
 
 #include <signal.h>
 
@@ -43,6 +46,26 @@ TEST(Subprocess, LogModeAppendsStdoutAndStderrAndSetsOrRemovesEnvironment) {
   EXPECT_NE(text.find("m=lost-update\n"), std::string::npos) << "set for the first run";
   EXPECT_NE(text.find("m=unset\n"), std::string::npos) << "removed for the second, though this process has it";
   EXPECT_LT(text.find("m=lost-update"), text.find("m=unset")) << "appended, not overwritten";
+}
+
+// Workers start their targets at the same time, each with its own data directory: every child
+// sees its own value, and the harness's environment is left as it was.
+TEST(Subprocess, ChildrenStartedTogetherEachSeeTheirOwnEnvironment) {
+  constexpr int kWorkers = 4, kEach = 8;
+  std::vector<std::string> seen(kWorkers * kEach);
+  std::vector<std::thread> workers;
+  for (int w = 0; w < kWorkers; ++w)
+    workers.emplace_back([&, w] {
+      for (int i = 0; i < kEach; ++i) {
+        std::string mine = "dir-" + std::to_string(w) + "-" + std::to_string(i);
+        Subprocess child({"sh", "-c", "echo \"$SAVEFUZZ_TEST_DIR\""}, {{"SAVEFUZZ_TEST_DIR", mine}});
+        LineRead line = child.read_line(Clock::now() + std::chrono::seconds(10));
+        seen[w * kEach + i] = line.text == mine ? "" : mine + " saw '" + line.text + "'";
+      }
+    });
+  for (auto& t : workers) t.join();
+  for (const auto& s : seen) EXPECT_EQ(s, "");
+  EXPECT_EQ(std::getenv("SAVEFUZZ_TEST_DIR"), nullptr);
 }
 
 TEST(Subprocess, TerminateEndsAProgramThatRunsOn) {
