@@ -17,6 +17,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include "bench/campaigns.h"
 #include "bench/kill_table.h"
 #include "bench/measure.h"
 #include "bench/report.h"
@@ -42,6 +43,8 @@ struct Options {
   std::vector<std::string> engines;  // default: all five
   KillTableOptions kill;
   ThroughputOptions throughput;
+  CampaignBenchOptions campaigns;
+  std::string python = "python3";  // runs the Python example of the campaign rows
   GrowthOptions growth;
   fs::path out_dir = fs::path(SAVEFUZZ_SOURCE_DIR) / "bench" / "results";
   fs::path corpus_root = fs::path(SAVEFUZZ_SOURCE_DIR) / "corpus";
@@ -98,7 +101,7 @@ void keep_other_sections(const fs::path& latest, const std::vector<std::string>&
   } catch (const std::exception& e) {  // a parse error, or a read error (a directory, no permission)
     throw SetupError(latest.string() + ": not JSON, nothing to keep (" + e.what() + ")");
   }
-  for (const char* name : {"kill_table", "throughput", "growth"}) {
+  for (const char* name : {"kill_table", "throughput", "campaigns", "growth"}) {
     if (!old.contains(name) || std::find(measured.begin(), measured.end(), name) != measured.end()) continue;
     results[name] = old[name];
     Json stamp{{"date", old.value("date", "?")}, {"commit", old.value("commit", "?")},
@@ -144,7 +147,7 @@ int run_bench(Options& o, const std::string& command) {
   if (o.keep) {
     std::vector<std::string> measured;
     if (kill) measured.push_back("kill_table");
-    if (throughput) measured.push_back("throughput");
+    if (throughput) measured.insert(measured.end(), {"throughput", "campaigns"});
     if (growth) measured.push_back("growth");
     keep_other_sections(o.out_dir / "latest.json", measured, results);
   }
@@ -165,6 +168,17 @@ int run_bench(Options& o, const std::string& command) {
     o.throughput.server = k.programs.server;
     o.throughput.data_roots = {default_data_root(), o.disk_root};
     results["throughput"] = measure_throughput(o.throughput);
+    save();
+    std::cerr << "savefuzz-bench: campaigns (records in-process, records-server, the Python example)\n";
+    CampaignBenchOptions& c = o.campaigns;
+    c.server = k.programs.server;
+    fs::path examples = fs::path(SAVEFUZZ_SOURCE_DIR);
+    c.python_cmd = o.python + " " + (examples / "targets/examples/python/records_target.py").string();
+    c.python_planted_cmd = o.python + " " + (examples / "tests/examples/reschedule_drops_conclusion_target.py").string();
+    c.data_root = default_data_root();
+    c.work_dir = k.work_dir;
+    c.crash_cycles = o.throughput.crash_cycles;
+    results["campaigns"] = measure_campaigns(c);
     save();
   }
   if (growth) {
@@ -232,6 +246,14 @@ int main(int argc, char** argv) {
       ->check(CLI::Range(1u, 1000000u));
   app.add_option("--repeats", o.throughput.repeats, "throughput rounds; medians are reported (default 5)")
       ->check(CLI::Range(1u, 1000u));
+  std::optional<std::chrono::milliseconds> campaign_time;
+  add_duration_option(app, "--campaign-time", campaign_time, "per campaign of the campaign rows (default 5s)");
+  app.add_option("--campaign-repeats", o.campaigns.repeats, "campaigns per campaign row; medians are reported (default 3)")
+      ->check(CLI::Range(1u, 1000u));
+  std::optional<std::chrono::milliseconds> shrink_cap;
+  add_duration_option(app, "--shrink-cap", shrink_cap,
+                      "most time to find and shrink a planted bug, per campaign of the shrink rows (default 60s)");
+  app.add_option("--python", o.python, "the interpreter that runs the Python example (default python3)");
   app.add_option("--crash-cycles", o.throughput.crash_cycles, "crash-and-restart cycles per round (default 200)")
       ->check(CLI::Range(1u, 1000000u));
   app.add_option("--growth-lengths", o.growth.lengths, "scenario lengths of the growth section (default 10 100 1000 10000)")
@@ -262,6 +284,8 @@ int main(int argc, char** argv) {
   try {
     if (measure_cmd->parsed()) return run_measure(m);
     o.kill.fuzz_seeds = fuzz_seeds.value_or(o.kill.seeds);
+    if (campaign_time) o.campaigns.seconds = *campaign_time;
+    if (shrink_cap) o.campaigns.shrink_cap = *shrink_cap;
     std::string command;
     for (int i = 0; i < argc; ++i) command += (i ? " " : "") + std::string(i ? argv[i] : "savefuzz-bench");
     return run_bench(o, command);

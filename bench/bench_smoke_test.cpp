@@ -52,7 +52,8 @@ TEST(BenchSmoke, EverySectionRunsAndWritesAWellFormedTable) {
                                 "--fuzz-budget", "90s", "--baseline-min", "1s", "--baseline-cap", "2s",
                                 "--fuzz-baseline-cap", "3s", "--throughput-scenarios", "3", "--repeats", "1",
                                 "--crash-cycles", "3", "--growth-lengths", "10", "40", "--growth-scopes", "2", "4",
-                                "--scope-steps", "20", "--jobs", "2"};
+                                "--scope-steps", "20", "--jobs", "2", "--campaign-time", "1s",
+                                "--campaign-repeats", "1", "--shrink-cap", "10s"};
   for (const auto& e : engines) args.insert(args.end(), {"--engine", e});
   Ran r = run_bench(args);
   ASSERT_EQ(r.status.code, 0) << r.output;
@@ -88,6 +89,25 @@ TEST(BenchSmoke, EverySectionRunsAndWritesAWellFormedTable) {
     EXPECT_EQ(root["in_process"]["harness"]["steps"], root["in_process"]["bare_loop"]["steps"]);
     EXPECT_EQ(root["subprocess"]["harness"]["steps"], root["subprocess"]["raw_pipe"]["steps"]);
   }
+  // Campaign rows: in-process (default mix, no controls), records-server without controls, then
+  // records-server and the Python example each with and without reset, one worker and two.
+  const Json& c = j["campaigns"];
+  ASSERT_EQ(c["rows"].size(), 11u) << c.dump();
+  for (const auto& row : c["rows"]) {
+    EXPECT_EQ(row["findings"], 0) << "a correct target: " << row.dump();
+    if (row["target"] == "Python example") continue;  // a second under ASan may not see a case end
+    EXPECT_GT(row["steps_per_second"].get<double>(), 0) << row.dump();
+    bool process = row["target"] == "records-server";
+    if (process && !row["reset"].get<bool>()) EXPECT_EQ(row["resets_per_second"], 0) << row.dump();
+    if (process && row["reset"].get<bool>()) EXPECT_GT(row["resets_per_second"].get<double>(), 0) << row.dump();
+  }
+  ASSERT_EQ(c["crash_cycles"].size(), 3u);
+  for (const auto& row : c["crash_cycles"]) EXPECT_GT(row["per_second"].get<double>(), 0) << row.dump();
+  ASSERT_EQ(c["shrink"].size(), 5u);
+  // The in-process row finds its planted bug within the cap; the others may be cut short.
+  EXPECT_EQ(c["shrink"][0]["missed"], 0) << c["shrink"][0].dump();
+  EXPECT_TRUE(c["shrink"][0].contains("seconds_to_shrink")) << c["shrink"][0].dump();
+
   ASSERT_EQ(j["growth"]["by_length"].size(), 2u);
   EXPECT_GE(j["growth"]["by_length"][1]["steps"].get<int>(), 40);
   EXPECT_GT(j["growth"]["by_length"][1]["model_bytes"].get<double>(), 0);
@@ -97,6 +117,8 @@ TEST(BenchSmoke, EverySectionRunsAndWritesAWellFormedTable) {
   EXPECT_NE(md.find("| mutant | engine | found |"), std::string::npos) << md;
   EXPECT_NE(md.find("| patient-reads-unshared | in-process | 1/1 |"), std::string::npos) << md;
   EXPECT_NE(md.find("## Throughput"), std::string::npos);
+  EXPECT_NE(md.find("## Campaigns"), std::string::npos);
+  EXPECT_NE(md.find("| Python example | default | yes | 2 |"), std::string::npos) << md;
   EXPECT_NE(md.find("## Cost growth"), std::string::npos);
   EXPECT_NE(md.find("## Goals"), std::string::npos);
 }
@@ -105,32 +127,35 @@ TEST(BenchSmoke, KeepCarriesOverTheSectionsARunDoesNotMeasureAndSaysWhereTheyCam
   testing::TempDir out;
   std::vector<std::string> tiny{"--out", out.path().string(), "--throughput-scenarios", "2", "--repeats", "1",
                                 "--crash-cycles", "2", "--growth-lengths", "10", "--growth-scopes", "2",
-                                "--scope-steps", "5"};
+                                "--scope-steps", "5", "--campaign-time", "1s", "--campaign-repeats", "1",
+                                "--shrink-cap", "5s"};
   auto run = [&](std::vector<std::string> extra) {
     extra.insert(extra.begin(), tiny.begin(), tiny.end());
     Ran r = run_bench(extra);
     EXPECT_EQ(r.status.code, 0) << r.output;
     return Json::parse(read(out.path() / "latest.json"));
   };
-  Json first = run({"--section", "growth"});
-  ASSERT_TRUE(first.contains("growth"));
+  Json first = run({"--section", "throughput"});
+  ASSERT_TRUE(first.contains("throughput"));
+  ASSERT_TRUE(first.contains("campaigns"));
   EXPECT_FALSE(first.contains("kept_from"));
 
-  Json kept = run({"--section", "throughput", "--keep"});
-  EXPECT_EQ(kept["growth"], first["growth"]);
-  EXPECT_TRUE(kept.contains("throughput"));
-  ASSERT_TRUE(kept["kept_from"].contains("growth")) << kept.dump();
-  EXPECT_EQ(kept["kept_from"]["growth"]["date"], first["date"]);
-  EXPECT_EQ(kept["kept_from"]["growth"]["command"], first["command"]);
-  EXPECT_FALSE(kept["kept_from"].contains("throughput"));
-  EXPECT_NE(read(out.path() / "latest.md").find("the cost growth is kept from an earlier run"), std::string::npos);
+  Json kept = run({"--section", "growth", "--keep"});
+  EXPECT_EQ(kept["throughput"], first["throughput"]);
+  EXPECT_EQ(kept["campaigns"], first["campaigns"]);
+  EXPECT_TRUE(kept.contains("growth"));
+  ASSERT_TRUE(kept["kept_from"].contains("throughput")) << kept.dump();
+  EXPECT_EQ(kept["kept_from"]["throughput"]["date"], first["date"]);
+  EXPECT_EQ(kept["kept_from"]["campaigns"]["command"], first["command"]);
+  EXPECT_FALSE(kept["kept_from"].contains("growth"));
+  EXPECT_NE(read(out.path() / "latest.md").find("the throughput is kept from an earlier run"), std::string::npos);
 
   // Kept twice, a section keeps the stamp of the run that measured it.
-  Json again = run({"--section", "throughput", "--keep"});
-  EXPECT_EQ(again["kept_from"]["growth"], kept["kept_from"]["growth"]);
+  Json again = run({"--section", "growth", "--keep"});
+  EXPECT_EQ(again["kept_from"]["throughput"], kept["kept_from"]["throughput"]);
 
-  Json replaced = run({"--section", "throughput"});
-  EXPECT_FALSE(replaced.contains("growth"));
+  Json replaced = run({"--section", "growth"});
+  EXPECT_FALSE(replaced.contains("throughput"));
   EXPECT_FALSE(replaced.contains("kept_from"));
 }
 

@@ -155,6 +155,64 @@ void throughput(std::ostream& md, const Json& roots, std::vector<std::string>& g
   md << "\n";
 }
 
+// The first row matching target, mix, reset and jobs, or null.
+const Json* find_row(const Json& rows, const std::string& target, const std::string& mix, bool reset, unsigned jobs) {
+  for (const auto& r : rows)
+    if (r.at("target") == target && r.at("mix") == mix && r.at("reset") == reset && r.at("jobs") == jobs) return &r;
+  return nullptr;
+}
+
+void campaigns(std::ostream& md, const Json& c, std::vector<std::string>& goals) {
+  md << "## Campaigns\n\nCampaigns of " << fixed(c.at("seconds").get<double>(), 0) << " s on correct targets, "
+     << c.at("repeats").get<int>() << " seeds each, medians. Default mix: control steps on, the schedule keeping "
+     << "process starts under 25 % of the time. Start share: of the cases' time, the part spent starting processes.\n\n"
+     << "| target | mix | reset | jobs | steps/s | starts/s | resets/s | start share | control steps in 1 of | "
+        "max steps | findings |\n|---|---|---|---|---|---|---|---|---|---|---|\n";
+  const Json& rows = c.at("rows");
+  for (const auto& r : rows)
+    md << "| " << r.at("target").get<std::string>() << " | " << r.at("mix").get<std::string>() << " | "
+       << (r.at("reset").get<bool>() ? "yes" : "no") << " | " << r.at("jobs").get<unsigned>() << " | "
+       << count(r.at("steps_per_second")) << " | " << fixed(r.at("starts_per_second").get<double>(), 1) << " | "
+       << count(r.at("resets_per_second")) << " | " << fixed(100 * r.at("start_share").get<double>(), 0) << "% | "
+       << r.at("control_one_in").get<std::uint64_t>() << " | " << r.at("max_steps").get<std::uint64_t>() << " | "
+       << r.at("findings").get<std::uint64_t>() << " |\n";
+  md << "\n| target | crash cycles/s |\n|---|---|\n";
+  for (const auto& r : c.at("crash_cycles"))
+    md << "| " << r.at("target").get<std::string>() << " | " << count(r.at("per_second")) << " |\n";
+  md << "\nA planted bug, found and shrunk (one worker, seeds 1.., each campaign stopped at the cap; capped: "
+        "how many were):\n\n"
+     << "| target | reset | invariant | found | capped | seconds to find | seconds to shrink | shrunk steps | shrink runs |\n"
+     << "|---|---|---|---|---|---|---|---|---|\n";
+  for (const auto& r : c.at("shrink")) {
+    int runs = r.at("runs").get<int>();
+    md << "| " << r.at("target").get<std::string>() << " | " << (r.at("reset").get<bool>() ? "yes" : "no") << " | "
+       << r.at("invariant").get<std::string>() << " | " << runs - r.at("missed").get<int>() << "/" << runs << " | "
+       << r.at("capped").get<int>() << " | " << seconds(r.value("seconds_to_find", Json())) << " | " << seconds(r.value("seconds_to_shrink", Json())) << " | "
+       << count(r.value("shrunk_steps", Json())) << " | " << count(r.value("shrink_runs", Json())) << " |\n";
+  }
+  md << "\n";
+
+  auto rate = [&](const std::string& target, const std::string& mix, bool reset, unsigned jobs) {
+    const Json* r = find_row(rows, target, mix, reset, jobs);
+    return r ? r->at("steps_per_second").get<double>() : 0.0;
+  };
+  goals.push_back("records-server, default mix, --jobs 2, at least 10,000 steps/s: " +
+                  grouped(rate("records-server", "default", true, 2)) + ".");
+  double in = rate("records (in-process)", "no controls", true, 1), sub = rate("records-server", "no controls", true, 1);
+  if (sub > 0)
+    goals.push_back("records-server, no control steps, within 2× of in-process: " + fixed(in / sub, 2) + "× (" +
+                    grouped(sub) + " against " + grouped(in) + " steps/s).");
+  goals.push_back("The Python example, default mix, --jobs 2, at least 1,500 steps/s: " +
+                  grouped(rate("Python example", "default", true, 2)) + ".");
+  for (const auto& r : c.at("crash_cycles"))
+    if (r.at("target") == "records-server")
+      goals.push_back("Crash-restart cycles through records-server, at least 250/s: " + count(r.at("per_second")) + ".");
+  for (const auto& r : c.at("shrink"))
+    if (r.at("reset").get<bool>() && r.contains("seconds_to_shrink") &&
+        r.at("target").get<std::string>().rfind("Python", 0) == 0)
+      goals.push_back("Shrinking a finding of the Python example under 3 s: " + seconds(r.at("seconds_to_shrink")) + " s.");
+}
+
 void growth(std::ostream& md, const Json& g) {
   md << "## Cost growth (in-process)\n\nOne scenario of each size, drawn op by op; requests include the final "
         "sweep. Model bytes: heap the model holds after applying every step.\n\n"
@@ -200,7 +258,7 @@ std::string render_markdown(const Json& results) {
      << "- build: " << m.at("build_type").get<std::string>() << ", " << m.at("compiler").get<std::string>() << "\n"
      << "- command: `" << results.value("command", "?") << "`\n";
   for (auto [name, title] : {std::pair{"kill_table", "kill table"}, std::pair{"throughput", "throughput"},
-                             std::pair{"growth", "cost growth"}}) {
+                             std::pair{"campaigns", "campaigns section"}, std::pair{"growth", "cost growth"}}) {
     if (!results.contains("kept_from") || !results["kept_from"].contains(name)) continue;
     const Json& k = results["kept_from"][name];
     md << "- the " << title << " is kept from an earlier run: " << k.value("date", "?") << ", commit "
@@ -215,6 +273,7 @@ std::string render_markdown(const Json& results) {
   std::vector<std::string> goals;
   if (results.contains("kill_table")) kill_table(md, results["kill_table"], goals);
   if (results.contains("throughput")) throughput(md, results["throughput"], goals);
+  if (results.contains("campaigns")) campaigns(md, results["campaigns"], goals);
   if (results.contains("growth")) growth(md, results["growth"]);
   if (!goals.empty()) {
     md << "## Goals\n\n";

@@ -300,6 +300,8 @@ std::string describe_root(const fs::path& root) {
 
 }  // namespace
 
+double crash_cycle_rate(const TargetOptions& target, std::size_t n) { return crash_cycles(target, n).rate(); }
+
 Json measure_throughput(const ThroughputOptions& o) {
   Json out = Json::array();
   for (const fs::path& root : o.data_roots) {

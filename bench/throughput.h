@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "harness/core/op_table.h"  // Json
+#include "harness/targets/target_options.h"
 
 namespace savefuzz::bench {
 
@@ -22,6 +23,10 @@ struct ThroughputOptions {
 // Per data root: steps/s in-process and through records-server, each next to a bare loop of the
 // same steps (in-process calls; raw pipe lines), and crash-and-restart cycles per second.
 Json measure_throughput(const ThroughputOptions& options);
+
+// Cycles of a save, a crash (SIGKILL or its in-process equivalent) and a restart with hello,
+// per second.
+double crash_cycle_rate(const TargetOptions& target, std::size_t n);
 
 struct GrowthOptions {
   std::vector<std::size_t> lengths{10, 100, 1000, 10000};  // scenario steps, at `length_scope` appointments

@@ -89,9 +89,9 @@ struct Shared {
   // started, and those before it still in flight finish (one of them may fail first). So the
   // finding is the same whatever the number of workers.
   std::atomic<std::uint64_t> halt_at{std::numeric_limits<std::uint64_t>::max()};
-  std::mutex mu;
-  CampaignResult result;
-  std::exception_ptr failure;
+  std::mutex mu{};
+  CampaignResult result{};
+  std::exception_ptr failure{};
 };
 
 // Shrinks case `index`'s failing scenario `s` (unless told not to) and saves it as a finding.
@@ -290,7 +290,7 @@ void print_campaign_summary(std::ostream& out, const CampaignOptions& o, const C
     if (n == 0) missing.push_back(std::string(error_name(static_cast<ErrorCode>(i))));
   }
   out << " (malformed requests: " << c.malformed << ")\ncontrols:";
-  for (std::size_t k = 1; k < kStepKindCount; ++k)
+  for (std::size_t k = 1; k <= kDrawnControlKinds; ++k)  // resets between cases are counted below
     out << " " << step_kind_name(static_cast<StepKind>(k)) << "=" << c.control(static_cast<StepKind>(k));
   out << "\n";
   if (!missing.empty()) {
@@ -307,8 +307,9 @@ void print_campaign_summary(std::ostream& out, const CampaignOptions& o, const C
     out << std::fixed << std::setprecision(1) << "process starts: " << r.starts.starts << " ("
         << (r.starts.starts ? 1000 * r.starts.seconds / static_cast<double>(r.starts.starts) : 0) << " ms each), "
         << std::setprecision(0) << 100 * r.start_share << "% of the time (budget " << 100 * o.start_budget
-        << "%); resets in place: " << r.starts.resets << "; control steps in 1 of " << r.control_one_in
-        << " cases, up to " << r.max_steps << " steps each\n";
+        << "%); resets in place: " << r.starts.resets << "; ";
+    if (o.controls) out << "control steps in 1 of " << r.control_one_in << " cases, ";
+    out << "up to " << r.max_steps << " steps each\n";
   }
   if (r.unconfirmed > 0)
     out << "unconfirmed: " << r.unconfirmed

@@ -2,7 +2,8 @@
 // records::Service::handle_line as records-server would pass them. A crash or sanitizer report is
 // a finding, and so is an answer that breaks the answer contract (SPEC.md 4a.1, 4a.14): not one
 // JSON object on one line, an id that is neither the request's nor null, keys the op's answer
-// does not list, or anything but `invalid` to a line the contract calls malformed.
+// does not list, anything but `invalid` to a line the contract calls malformed (a reset with
+// other keys included), or anything but {"id":N,"ok":true} to a reset.
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
@@ -32,6 +33,7 @@ struct Reading {
   std::optional<std::int64_t> id;
   std::optional<savefuzz::Request> request;  // none: the contract calls the line malformed
   bool hello = false;
+  bool reset = false;  // a well-formed reset (SPEC.md 8): records-server lists the feature
 };
 
 Reading read(std::string_view line) {
@@ -42,6 +44,7 @@ Reading read(std::string_view line) {
   r.hello = j.contains("op") && j["op"] == "hello";
   if (!r.id) return r;
   j.erase("id");
+  r.reset = j == Json{{"op", "reset"}};
   auto typed = savefuzz::decode_request(j);
   if (auto* request = std::get_if<savefuzz::Request>(&typed)) r.request = *request;
   return r;
@@ -55,6 +58,10 @@ void check(std::string_view line, const std::string& text) {
   if (!answer.contains("id") || !(answer["id"].is_null() || (r.id && answer["id"] == *r.id)))
     fail(line, text, "the answer's id is neither the request's nor null");
   if (r.hello) return;  // its answer (limits, protocol) is the handshake's, checked by the harness
+  if (r.reset) {
+    if (answer != Json{{"id", *r.id}, {"ok", true}}) fail(line, text, "a reset was not answered {\"id\":N,\"ok\":true}");
+    return;
+  }
   auto decoded = savefuzz::decode_answer(answer, r.request ? std::optional(r.request->op) : std::nullopt);
   if (auto* why = std::get_if<savefuzz::Error>(&decoded)) fail(line, text, "the answer breaks the contract: " + why->message);
   if (!r.request) {

@@ -12,7 +12,8 @@ fi
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 mkdir "$work/corpus" "$work/artifacts"
-set -- env "$@" "$bin" -runs="$runs" -seed=1 -timeout=60 -artifact_prefix="$work/artifacts/" "$work/corpus"
+# libFuzzer's own exit code for a finding is 77, which ctest would read as "skipped".
+set -- env "$@" "$bin" -runs="$runs" -seed=1 -timeout=60 -error_exitcode=1 -artifact_prefix="$work/artifacts/" "$work/corpus"
 [ -f "$dict" ] && set -- "$@" -dict="$dict"
 [ -d "$seeds" ] && set -- "$@" "$seeds"
 "$@"

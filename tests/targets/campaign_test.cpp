@@ -1,6 +1,7 @@
 // Generation, shrinking and the campaign: deterministic cases, minimal scenarios, findings saved
 // as files that replay.
 #include <atomic>
+#include <thread>
 #include <sstream>
 
 #include <gtest/gtest.h>
@@ -200,6 +201,36 @@ TEST(Campaign, StopFlagEndsTheRunAtOnceAndKeepsTheSummary) {
   CampaignResult r = run_campaign(o, "savefuzz", out, stop);
   EXPECT_EQ(r.cases, 0u);
   EXPECT_TRUE(r.interrupted);
+}
+
+// Ctrl-C during a run of two workers with --keep-going: both stop, and every finding saved
+// before it is in the result, in case order.
+TEST(Campaign, StopFlagStopsEveryWorkerAndKeepsEveryFinding) {
+  testing::TempDir dir;
+  CampaignOptions o = in_process(dir, "lost-update");
+  o.jobs = 2;
+  o.keep_going = true;
+  o.shrink = false;
+  std::atomic<bool> stop{false};
+  std::ostringstream out;
+  auto saved = [&] {
+    std::error_code ec;
+    return std::distance(std::filesystem::directory_iterator(o.findings_dir, ec), std::filesystem::directory_iterator{});
+  };
+  std::thread interrupt([&] {
+    // Stop once a few findings are saved (or after 60 s, which fails below).
+    for (int i = 0; i < 600 && saved() < 3; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    stop = true;
+  });
+  auto t0 = std::chrono::steady_clock::now();
+  CampaignResult r = run_campaign(o, "savefuzz", out, stop);
+  interrupt.join();
+  EXPECT_TRUE(r.interrupted);
+  EXPECT_LT(std::chrono::steady_clock::now() - t0, std::chrono::seconds(60));
+  ASSERT_GE(r.findings.size(), 3u) << out.str();
+  for (std::size_t i = 1; i < r.findings.size(); ++i)
+    EXPECT_LT(r.findings[i - 1].case_index, r.findings[i].case_index);
+  for (const auto& f : r.findings) EXPECT_TRUE(std::filesystem::exists(f.file)) << f.file;
 }
 
 }  // namespace

@@ -16,6 +16,8 @@
 //   bad-hello     answers hello with ok:false
 //   silent-hello  never answers hello
 //   ignore-stdin  never reads stdin (so a large request blocks the writer)
+//   resets        lists the reset feature and answers reset properly
+//   bad-reset     lists the reset feature and answers reset with ok:false
 // Every mode writes a few lines to stderr first, so that reports can quote them.
 #include <csignal>
 #include <cstdio>
@@ -43,7 +45,13 @@ int main(int argc, char** argv) {
         std::cout << R"({"id":0,"ok":false,"error":{"code":"invalid","message":"no"}})" << std::endl;
         continue;
       }
-      std::cout << R"({"id":0,"ok":true,"target":"misbehaving","limits":{"field_bytes":16384,"title_bytes":256,"document_bytes":1048576}})"
+      bool resets = mode == "resets" || mode == "bad-reset";
+      std::cout << R"({"id":0,"ok":true,"target":"misbehaving","limits":{"field_bytes":16384,"title_bytes":256,"document_bytes":1048576})"
+                << (resets ? R"(,"features":["reset"]})" : "}") << std::endl;
+      continue;
+    }
+    if (mode == "bad-reset" && req.is_object() && req.value("op", "") == "reset") {
+      std::cout << nlohmann::json{{"id", id}, {"ok", false}, {"error", {{"code", "unavailable"}, {"message", "no"}}}}.dump()
                 << std::endl;
       continue;
     }

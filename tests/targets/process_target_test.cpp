@@ -134,6 +134,46 @@ TEST(ProcessTarget, AcknowledgeEverythingTargetIsCaughtByTheModel) {
   EXPECT_EQ(o.finding->expected, Json::parse(R"({"ok":false,"error":{"code":"exists"}})"));
 }
 
+ProcessTarget target_in_mode(const std::string& mode, const std::filesystem::path& root) {
+  ProcessOptions o;
+  o.argv = {std::string(SAVEFUZZ_BIN_DIR) + "/misbehaving_target", mode};
+  o.data_root = root;
+  return ProcessTarget(o);
+}
+
+TEST(ProcessTarget, ATargetThatListsResetIsResetInPlace) {
+  testing::TempDir root;
+  ProcessTarget target = target_in_mode("resets", root.path());
+  ASSERT_FALSE(target.start());
+  EXPECT_TRUE(target.resets_in_place());
+  EXPECT_FALSE(target.reset());
+  EXPECT_FALSE(target.reset());
+  EXPECT_EQ(target.start_stats().starts, 1u);
+  EXPECT_EQ(target.start_stats().resets, 2u);
+}
+
+TEST(ProcessTarget, ATargetWithoutTheFeatureIsStartedAnewInsteadOfReset) {
+  testing::TempDir root;
+  ProcessTarget target = target_in_mode("good", root.path());
+  ASSERT_FALSE(target.start());
+  EXPECT_FALSE(target.resets_in_place()) << "never sent a request it did not list";
+  EXPECT_FALSE(target.reset());
+  EXPECT_EQ(target.start_stats().starts, 2u);
+  EXPECT_EQ(target.start_stats().resets, 0u);
+}
+
+TEST(ProcessTarget, AResetAnsweredWithAnythingButOkIsAFaultQuotingTheAnswer) {
+  testing::TempDir root;
+  ProcessTarget target = target_in_mode("bad-reset", root.path());
+  ASSERT_FALSE(target.start());
+  std::optional<TargetFault> f = target.reset();
+  ASSERT_TRUE(f);
+  EXPECT_NE(f->detail.find("reset answered"), std::string::npos) << f->detail;
+  EXPECT_NE(f->detail.find("unavailable"), std::string::npos) << f->detail;
+  EXPECT_FALSE(target.resets_in_place()) << "a faulted process is not reused";
+  EXPECT_TRUE(no_children_left());
+}
+
 TEST(ProcessTarget, MissingProgramIsASetupErrorNotAFinding) {
   ProcessOptions o;
   o.argv = {"/nonexistent/target"};
