@@ -1,4 +1,5 @@
-// Subprocess: Boost.Process starts the child; poll(2) puts a deadline on every byte after that.
+// Subprocess: posix_spawn starts a protocol target (Boost.Process a logged fuzzer); poll(2) puts
+// a deadline on every byte after that.
 #include "harness/targets/subprocess.h"
 
 #include <algorithm>
@@ -53,7 +54,7 @@ class ChildEnvironment : public boost::process::extend::handler {
 };
 
 // Children are started one at a time: between pipe(2) and the close-on-exec flag, a child
-// forked by another worker thread would inherit this child's pipes and hold its stdin open.
+// started by another worker thread would inherit this child's pipes and hold its stdin open.
 std::mutex g_spawn;
 
 void set_flags(int fd, bool nonblocking) {
