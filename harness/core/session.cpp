@@ -101,7 +101,9 @@ SessionRun Session::run(const Scenario& s, const RunnerOptions& runner) {
     Scenario joined = join_with_resets(last);
     RunResult whole = run_checked(joined, source_, runner);
     requests += whole.requests;
-    if (whole.finding && whole.finding->invariant == Invariant::reset_clean) {
+    // Whatever the joined scenario shows on a new target replays: reset-clean when the reset
+    // kept state, or the reset's own fault (an answer that is not {"id":N,"ok":true}).
+    if (whole.finding) {
       out.result.finding = std::move(whole.finding);
       out.result.requests = requests;
       out.joined = std::move(joined);

@@ -33,7 +33,8 @@ class Session {
   // Runs `s` on the running target after a reset, or on a new one. A finding on a reused target
   // is run again on a new one: that verdict stands. If the new one passes, the reset is to blame:
   // the scenarios since that target started, joined by resets, are run on a new target and the
-  // finding is reset-clean. Either way the finding's target is not used again.
+  // finding is what that shows: reset-clean, or the reset's own fault. Either way the finding's
+  // target is not used again.
   SessionRun run(const Scenario& s, const RunnerOptions& runner);
   // A shrink try: on a reused target when it can, no second opinion, no data directory kept.
   RunResult try_run(const Scenario& s, const RunnerOptions& runner);

@@ -9,6 +9,7 @@
 
 #include "harness/core/command_line.h"
 #include "harness/core/runner.h"
+#include "harness/core/session.h"
 #include "harness/targets/process_target.h"
 #include "tests/support/temp_dir.h"
 
@@ -172,6 +173,31 @@ TEST(ProcessTarget, AResetAnsweredWithAnythingButOkIsAFaultQuotingTheAnswer) {
   EXPECT_NE(f->detail.find("unavailable"), std::string::npos) << f->detail;
   EXPECT_FALSE(target.resets_in_place()) << "a faulted process is not reused";
   EXPECT_TRUE(no_children_left());
+}
+
+// A reset answered with an error fails the case after it on the reused process; a new process
+// passes that case alone, so the finding is the joined cases, where the reset itself breaks the
+// protocol. It must be reported, not dropped as unconfirmed.
+TEST(Session, AResetThatBreaksTheProtocolIsReportedWithTheCasesThatShowIt) {
+  testing::TempDir root;
+  TargetSource source{[&](std::uint64_t) {
+                        ProcessOptions o;
+                        o.argv = {std::string(SAVEFUZZ_BIN_DIR) + "/misbehaving_target", "bad-reset"};
+                        o.data_root = root.path();
+                        return std::make_unique<ProcessTarget>(o);
+                      },
+                      ""};
+  Session session(source, ReuseOptions{});
+  RunnerOptions runner{false, 0};
+  runner.keep_data = false;
+  EXPECT_FALSE(session.run(one_request(), runner).result.finding);
+  SessionRun second = session.run(one_request(), runner);
+  ASSERT_TRUE(second.result.finding);
+  EXPECT_EQ(second.result.finding->invariant, Invariant::protocol) << second.result.finding->detail;
+  EXPECT_NE(second.result.finding->detail.find("reset answered"), std::string::npos) << second.result.finding->detail;
+  ASSERT_TRUE(second.joined);
+  EXPECT_EQ(second.joined->steps.size(), 3u) << "the first case, a reset, the second case";
+  EXPECT_EQ(session.unconfirmed(), 0u);
 }
 
 TEST(ProcessTarget, MissingProgramIsASetupErrorNotAFinding) {
