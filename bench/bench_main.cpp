@@ -129,6 +129,7 @@ int run_bench(Options& o, const std::string& command) {
   k.baseline_cap = o.baseline_cap.value_or(k.baseline_cap);
   k.fuzz_baseline_cap = o.fuzz_baseline_cap.value_or(k.fuzz_baseline_cap);
   k.programs.dict_dir = o.corpus_root / "dict";
+  k.manifest = o.corpus_root / "mutants.json";
   k.work_dir = o.out_dir / "work";
   if (o.disk_root.empty()) o.disk_root = k.work_dir / "data";
   fs::create_directories(o.disk_root);
@@ -235,7 +236,7 @@ int main(int argc, char** argv) {
       ->check(CLI::Range(1u, 1024u));
   app.add_option("--server", o.kill.programs.server, "records-server (default: beside this program)");
   app.add_option("--fuzz-bin", o.kill.programs.fuzz_bin, "the fuzz preset's bin folder (default build/fuzz/bin)");
-  app.add_option("--corpus-root", o.corpus_root, "holds dict/ (default corpus)");
+  app.add_option("--corpus-root", o.corpus_root, "holds dict/ and mutants.json (default corpus)");
   app.add_option("--shortest", o.kill.shortest_dir, "the shortest scenario per mutant (default bench/shortest)");
   app.add_flag("--keep", o.keep,
                "keep the sections of <out>/latest.json that this run does not measure, marked with where they came from");

@@ -11,6 +11,7 @@
 #include <thread>
 
 #include "bench/median.h"
+#include "harness/core/diagnose.h"
 #include "harness/core/scenario.h"
 #include "harness/core/target.h"
 #include "harness/targets/subprocess.h"
@@ -105,20 +106,32 @@ std::vector<Measurement> run_all(const KillTableOptions& o, const std::vector<Ta
 
 Json number_or_null(double v) { return std::isfinite(v) ? Json(v) : Json(nullptr); }
 
-// A row's figures over its seeds; a miss counts as infinitely slow, so a median exists only when
-// at least half the seeds found the mutant.
-Json summarize(const std::vector<Measurement>& runs) {
-  std::vector<double> secs, steps, shrunk;
-  std::size_t found = 0, errors = 0;
+// A run kills the mutant when it found it under one of the invariants the manifest gives for it;
+// an engine that names none (a baseline) kills by failing at all.
+bool named_right(const Measurement& m, const std::vector<std::string>& invariants) {
+  return m.invariant.empty() || std::find(invariants.begin(), invariants.end(), m.invariant) != invariants.end();
+}
+
+// A row's figures over its seeds; a miss (or a finding under another invariant) counts as
+// infinitely slow, so a median exists only when at least half the seeds killed the mutant.
+Json summarize(const std::vector<Measurement>& runs, const std::vector<std::string>& invariants) {
+  std::vector<double> secs, steps, shrunk, localize;
+  std::size_t flaky = 0;
+  std::size_t found = 0, errors = 0, misnamed = 0;
+  Json names = Json::object();
   double budget = 0, least_missed = kMissed;  // the fewest steps a run made without finding it
   for (const auto& m : runs) {
     budget = std::max(budget, static_cast<double>(m.task.budget.count()) / 1000);
     if (!m.error.empty()) ++errors;
-    if (m.found) {
+    if (m.found && !m.invariant.empty()) names[m.invariant] = names.value(m.invariant, 0) + 1;
+    if (m.found && !named_right(m, invariants)) ++misnamed;
+    if (m.found && named_right(m, invariants)) {
       ++found;
       secs.push_back(m.seconds);
       steps.push_back(static_cast<double>(m.steps));
       if (m.shrunk_steps) shrunk.push_back(static_cast<double>(*m.shrunk_steps));
+      if (m.localize_runs) localize.push_back(static_cast<double>(*m.localize_runs));
+      if (m.reproduced && *m.reproduced < kDefaultReproduce) ++flaky;
     } else {
       secs.push_back(kMissed);
       steps.push_back(kMissed);
@@ -127,12 +140,16 @@ Json summarize(const std::vector<Measurement>& runs) {
   }
   Json j{{"runs", runs.size()},
          {"found", found},
+         {"misnamed", misnamed},
+         {"invariants", names},
          {"errors", errors},
          {"budget_s", budget},
          {"median_s", number_or_null(median(secs, kMissed))},
          {"worst_s", number_or_null(*std::max_element(secs.begin(), secs.end()))},
          {"median_steps", number_or_null(median(steps, kMissed))},
          {"least_steps_missed", number_or_null(least_missed)}};
+  j["flaky"] = flaky;
+  if (!localize.empty()) j["median_localize_runs"] = median(localize, kMissed);
   if (!shrunk.empty()) {
     j["median_shrunk"] = median(shrunk, kMissed);
     j["worst_shrunk"] = *std::max_element(shrunk.begin(), shrunk.end());
@@ -148,6 +165,16 @@ Json speedup(const Json& engine, const Json& baseline, const char* key, double b
   double e = std::max(engine.at(key).get<double>(), 1e-3);
   if (!baseline.at(key).is_null()) return Json{{"ratio", baseline.at(key).get<double>() / e}, {"at_least", false}};
   return Json{{"ratio", bound / e}, {"at_least", true}};
+}
+
+std::map<std::string, std::vector<std::string>> expected_invariants(const fs::path& manifest) {
+  std::map<std::string, std::vector<std::string>> out;
+  std::ifstream in(manifest);
+  if (!in) throw std::runtime_error("cannot read the mutant manifest " + manifest.string());
+  Json parsed = Json::parse(in);
+  for (const auto& [name, entry] : parsed.at("mutants").items())
+    out[name] = entry.at("invariants").get<std::vector<std::string>>();
+  return out;
 }
 
 std::optional<std::size_t> shortest_length(const fs::path& dir, const std::string& mutant) {
@@ -191,6 +218,7 @@ Json run_kill_table(const KillTableOptions& o) {
     }
   for (auto& m : run_all(o, second, done, total)) all.push_back(std::move(m));
 
+  auto expected = expected_invariants(o.manifest);
   Json rows = Json::array();
   for (const auto& mutant : o.mutants) {
     std::map<Engine, std::vector<Measurement>> by_engine;
@@ -198,13 +226,13 @@ Json run_kill_table(const KillTableOptions& o) {
       if (m.task.mutant == mutant) by_engine[m.task.engine].push_back(m);
     auto shortest = shortest_length(o.shortest_dir, mutant);
     for (Engine e : o.engines) {
-      Json row = summarize(by_engine[e]);
+      Json row = summarize(by_engine[e], expected[mutant]);
       row["mutant"] = mutant;
       row["engine"] = engine_name(e);
       row["baseline"] = is_baseline(e);
       row["shortest"] = shortest ? Json(*shortest) : Json(nullptr);
       if (!is_baseline(e) && by_engine.count(baseline_of(e))) {
-        Json base = summarize(by_engine[baseline_of(e)]);
+        Json base = summarize(by_engine[baseline_of(e)], expected[mutant]);
         row["vs"] = engine_name(baseline_of(e));
         row["speedup_time"] = speedup(row, base, "median_s", base["budget_s"].get<double>());
         row["speedup_steps"] = speedup(row, base, "median_steps", base["least_steps_missed"].is_null() ? 0.0 : base["least_steps_missed"].get<double>());

@@ -28,6 +28,7 @@ struct KillTableOptions {
   Programs programs;
   std::filesystem::path work_dir;  // per-measurement folders and measurements.jsonl
   std::filesystem::path shortest_dir;  // bench/shortest: the shortest scenario per mutant
+  std::filesystem::path manifest;      // corpus/mutants.json: the invariants a kill must name
 };
 
 // Runs every measurement (appending each to work_dir/measurements.jsonl as it finishes) and

@@ -51,6 +51,8 @@ Measurement campaign(const Task& t, const Programs& p, const fs::path& work) {
   m.original_steps = f.original_steps;
   m.shrunk_steps = f.shrunk_steps;
   m.invariant = invariant_name(f.finding.invariant);
+  m.localize_runs = f.localize_runs;
+  m.reproduced = f.finding.reproduced;
   return m;
 }
 
@@ -108,10 +110,12 @@ Measurement fuzzer(const Task& t, const Programs& p, const fs::path& work) {
     m.error = "the crash input " + crash.string() + " decodes to a scenario that passes";
     return m;
   }
-  Shrunk shrunk = shrink_finding(s, *r.finding, target, runner, [] { return false; });
+  Diagnosis d = diagnose(s, *r.finding, target, runner, {});
   m.original_steps = s.steps.size();
-  m.shrunk_steps = shrunk.scenario.steps.size();
-  m.invariant = invariant_name(shrunk.finding.invariant);
+  m.shrunk_steps = d.scenario.steps.size();
+  m.invariant = invariant_name(d.finding.invariant);
+  m.localize_runs = d.localize_runs;
+  m.reproduced = d.finding.reproduced;
   return m;
 }
 
@@ -157,6 +161,8 @@ Json to_json(const Measurement& m) {
   if (m.original_steps) j["original_steps"] = *m.original_steps;
   if (m.shrunk_steps) j["shrunk_steps"] = *m.shrunk_steps;
   if (!m.invariant.empty()) j["invariant"] = m.invariant;
+  if (m.localize_runs) j["localize_runs"] = *m.localize_runs;
+  if (m.reproduced) j["reproduced"] = *m.reproduced;
   if (!m.error.empty()) j["error"] = m.error;
   return j;
 }
@@ -172,6 +178,8 @@ Measurement measurement_from_json(const Json& j) {
   if (j.contains("original_steps")) m.original_steps = j["original_steps"].get<std::size_t>();
   if (j.contains("shrunk_steps")) m.shrunk_steps = j["shrunk_steps"].get<std::size_t>();
   m.invariant = j.value("invariant", "");
+  if (j.contains("localize_runs")) m.localize_runs = j["localize_runs"].get<std::size_t>();
+  if (j.contains("reproduced")) m.reproduced = j["reproduced"].get<unsigned>();
   m.error = j.value("error", "");
   return m;
 }

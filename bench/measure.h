@@ -47,6 +47,8 @@ struct Measurement {
   std::uint64_t steps = 0;   // requests and control steps (property engines) or executions (fuzzers)
   std::optional<std::size_t> original_steps, shrunk_steps;  // of the failing scenario, where the engine shrinks
   std::string invariant;     // the invariant the shrunk finding names
+  std::optional<std::size_t> localize_runs;  // runs spent finding where it first showed
+  std::optional<unsigned> reproduced;        // of the new-target replays (3), how many failed again
   std::string error;         // the measurement itself failed (never counted as found)
 };
 

@@ -2,10 +2,13 @@
 
 #include <fstream>
 #include <iomanip>
+#include <limits>
 #include <sstream>
 #include <thread>
 
 #include <sys/utsname.h>
+
+#include "harness/core/diagnose.h"
 
 namespace savefuzz::bench {
 namespace {
@@ -53,9 +56,16 @@ std::string ratio(const Json& v) {
   return (v.at("at_least").get<bool>() ? "≥ " : "") + fixed(r, r < 10 ? 1 : 0) + "×";
 }
 
-// "8/10" found, with the budget and errors when there were some.
+// "8/10" killed (found under the manifest's invariant), with the runs that found it under another
+// invariant and the errors when there were some.
 std::string found(const Json& row) {
   std::string s = std::to_string(row.at("found").get<int>()) + "/" + std::to_string(row.at("runs").get<int>());
+  if (row.value("misnamed", 0) > 0) {
+    s += " (" + std::to_string(row.at("misnamed").get<int>()) + " found, misnamed:";
+    Json names = row.value("invariants", Json::object());
+    for (const auto& [name, n] : names.items()) s += " " + name + "×" + n.dump();
+    s += ")";
+  }
   if (row.at("errors").get<int>() > 0) s += " (" + std::to_string(row.at("errors").get<int>()) + " errors)";
   return s;
 }
@@ -77,7 +87,9 @@ const Json* find_row(const Json& rows, const std::string& mutant, const std::str
 void kill_table(std::ostream& md, const Json& table, std::vector<std::string>& goals) {
   const Json& rows = table.at("rows");
   md << "## Kill table\n\n"
-     << "Each cell is over the seeds listed in `found`; a run that misses counts as slower than any that finds, so a "
+     << "Each cell is over the seeds listed in `found`. A run kills the mutant when its finding names an invariant "
+        "corpus/mutants.json gives for that mutant; one that names another is shown as `found, misnamed` and counts "
+        "as a miss. A run that misses counts as slower than any that finds, so a "
         "median exists when at least half the seeds found the mutant. Steps are requests sent (property engines) or "
         "inputs executed (fuzzers), up to the first failure. `shrunk` is the median (worst) length of the shrunk "
         "scenario; `shortest` is bench/shortest/<mutant>.json. Speed-up is baseline median / engine median; `≥` "
@@ -85,7 +97,9 @@ void kill_table(std::ostream& md, const Json& table, std::vector<std::string>& g
      << "| mutant | engine | found | median s | worst s | median steps | shrunk (worst) | shortest | baseline found | "
         "baseline median s | speed-up (time) | speed-up (steps) |\n"
      << "|---|---|---|---|---|---|---|---|---|---|---|---|\n";
-  std::size_t cells = 0, all_found = 0, fast = 0, shrunk_ok = 0, shrunk_cells = 0, beaten_baseline = 0;
+  double localize_lo = std::numeric_limits<double>::infinity(), localize_hi = 0;
+  std::size_t flaky = 0;
+  std::size_t cells = 0, all_found = 0, misnamed_cells = 0, fast = 0, shrunk_ok = 0, shrunk_cells = 0, beaten_baseline = 0;
   double worst_in_process_median = 0;
   bool in_process_missing = false;
   for (const auto& r : rows) {
@@ -101,6 +115,13 @@ void kill_table(std::ostream& md, const Json& table, std::vector<std::string>& g
        << (base ? found(*base) : "—") << " | " << (base ? median_or_miss(*base) : "—") << " | "
        << ratio(r.value("speedup_time", Json())) << " | " << ratio(r.value("speedup_steps", Json())) << " |\n";
     if (r.at("found") == r.at("runs")) ++all_found;
+    if (r.value("misnamed", 0) > 0) ++misnamed_cells;
+    flaky += r.value("flaky", 0);
+    if (r.contains("median_localize_runs")) {
+      double runs = r["median_localize_runs"].get<double>();
+      localize_lo = std::min(localize_lo, runs);
+      localize_hi = std::max(localize_hi, runs);
+    }
     if (r.contains("speedup_time") && !r["speedup_time"].is_null() && r["speedup_time"]["ratio"].get<double>() >= 10) ++fast;
     if (base && base->at("found").get<int>() == 0 && r.at("found").get<int>() > 0) ++beaten_baseline;
     if (r.contains("worst_shrunk") && !r.at("shortest").is_null()) {
@@ -122,13 +143,19 @@ void kill_table(std::ostream& md, const Json& table, std::vector<std::string>& g
   }
   md << "\n";
   if (cells == 0) return;  // baselines alone: no goal to judge
-  goals.push_back("Every mutant found by every savefuzz engine in every run: " + std::to_string(all_found) + " of " +
-                  std::to_string(cells) + " mutant × engine cells.");
+  goals.push_back("Every mutant found, under the invariant corpus/mutants.json names, by every savefuzz engine in every "
+                  "run: " + std::to_string(all_found) + " of " + std::to_string(cells) + " mutant × engine cells" +
+                  (misnamed_cells ? " (" + std::to_string(misnamed_cells) + " cells with a run that named another)" : "") +
+                  ".");
   goals.push_back("In-process median under 5 s for every mutant: worst median " + seconds(worst_in_process_median) +
                   " s" + (in_process_missing ? ", and some mutant has no median (missed by half the seeds)" : "") + ".");
   goals.push_back("At least 10× faster than the baseline (median time): " + std::to_string(fast) + " of " +
                   std::to_string(cells) + " cells; found where the baseline found nothing: " +
                   std::to_string(beaten_baseline) + " cells.");
+  if (localize_hi > 0)
+    goals.push_back("Localization cost: a median of " + fixed(localize_lo, 0) + " to " + fixed(localize_hi, 0) +
+                    " extra runs per finding, by cell; findings that did not fail again in all of their " +
+                    std::to_string(kDefaultReproduce) + " new-target replays: " + std::to_string(flaky) + ".");
   goals.push_back("Shrunk length equal to the shortest (worst seed): " + std::to_string(shrunk_ok) + " of " +
                   std::to_string(shrunk_cells) + " cells that shrink.");
 }

@@ -18,7 +18,7 @@
 #include "harness/core/findings.h"
 #include "harness/core/fuzz_input.h"
 #include "harness/core/runner.h"
-#include "harness/core/shrink.h"
+#include "harness/core/diagnose.h"
 #include "harness/targets/inprocess_target.h"
 #include "harness/targets/subprocess.h"
 
@@ -153,19 +153,13 @@ class FuzzSession {
       return 0;
     }
     seen_.push_back(sig);
-    Scenario best = s;
-    Finding finding = *r.finding;
-    std::size_t runs = 0;
-    if (o_.shrink) {
-      Shrunk shrunk = shrink_finding(s, finding, source_, runner, [] { return interrupted(); });
-      best = std::move(shrunk.scenario);
-      finding = std::move(shrunk.finding);
-      runs = shrunk.runs;
-    }
+    Diagnosis d = diagnose(s, *r.finding, source_, runner, {o_.shrink, true, o_.reproduce, {}, [] { return interrupted(); }});
+    Scenario best = std::move(d.scenario);
+    const Finding& finding = d.finding;
     std::string stem = std::string(invariant_name(finding.invariant)) + "-" + input.filename().string();
     save_finding(o_.findings_dir,
-                 {std::move(best), finding, stem, "save_path_fuzzer (input " + input.string() + ")", s.steps.size(), runs,
-                  ReplayCommand{program_, source_.flags}},
+                 {std::move(best), finding, stem, "save_path_fuzzer (input " + input.string() + ")", s.steps.size(),
+                  d.shrink_runs, d.localize_runs, ReplayCommand{program_, source_.flags}},
                  std::cout);
     return 1;
   }
@@ -232,6 +226,7 @@ CLI::App* add_fuzz_command(CLI::App& app, FuzzOptions& o) {
   cmd->add_flag("--keep-going", o.keep_going, "go on after a finding until --time runs out (nightly runs)");
   cmd->add_flag("!--no-seeds", o.seeds, "start from the working corpus alone, not corpus/seeds/");
   cmd->add_flag("!--no-shrink", o.shrink, "save findings as decoded, without shrinking");
+  add_reproduce_option(*cmd, o.reproduce);
   return cmd;
 }
 

@@ -10,6 +10,8 @@
 
 #include <CLI/CLI.hpp>
 
+#include "harness/core/diagnose.h"
+
 namespace savefuzz {
 
 inline constexpr std::chrono::minutes kDefaultFuzzTime{10};
@@ -27,6 +29,7 @@ struct FuzzOptions {
   bool keep_going = false;  // collect crash inputs until the time is up (else stop at the first)
   bool seeds = true;
   bool shrink = true;
+  unsigned reproduce = kDefaultReproduce;  // new-target replays of each finding before it is reported
 };
 
 CLI::App* add_fuzz_command(CLI::App& app, FuzzOptions& options);

@@ -26,6 +26,9 @@ CLI::App* add_replay_command(CLI::App& app, ReplayOptions& o) {
   cmd->add_flag("--no-sweep", o.no_sweep, "skip the final read-back of everything as everyone");
   cmd->add_flag("-v,--verbose", o.verbose, "print passing scenarios too");
   add_reuse_options(*cmd, o.reuse, o.jobs);
+  add_reproduce_option(*cmd, o.reproduce);
+  cmd->add_flag("!--no-localize", o.localize,
+                "do not look for the first step after which a failing read fails (it costs a few runs)");
   return cmd;
 }
 
@@ -33,7 +36,8 @@ namespace {
 
 // One file: loaded, run on the session's target (reset when it can), timed. A bad file or a
 // set-up error is reported with the others; the findings of earlier files are kept.
-ScenarioOutcome replay_file(const std::filesystem::path& file, Session& session, const RunnerOptions& runner) {
+ScenarioOutcome replay_file(const std::filesystem::path& file, Session& session, const RunnerOptions& runner,
+                            const ReplayOptions& o, const TargetSource& source) {
   ScenarioOutcome outcome{file.string(), {}, std::nullopt, {}, 0, 0};
   auto loaded = load_scenario(file);
   if (auto* bad = std::get_if<ScenarioError>(&loaded)) {
@@ -47,6 +51,13 @@ ScenarioOutcome replay_file(const std::filesystem::path& file, Session& session,
     SessionRun r = session.run(s, runner);
     outcome.finding = std::move(r.result.finding);
     outcome.requests = r.result.requests;
+    // A failing file is localized and replayed on new targets like a campaign's finding; a
+    // reset-clean one is shown by the files before it, which this file alone cannot replay.
+    if (outcome.finding && !r.joined) {
+      outcome.finding =
+          diagnose(s, *outcome.finding, source, runner, {false, o.localize, o.reproduce, o.reuse})
+              .finding;
+    }
     if (r.joined && outcome.finding) {
       std::size_t before = 0;
       for (const Step& step : r.joined->steps) before += step.kind() == StepKind::reset;
@@ -89,7 +100,7 @@ int run_replay(ReplayOptions o, const std::string& program) {
   auto work = [&] {
     Session session(source, o.reuse);
     for (std::size_t i = next++; i < files.size(); i = next++) {
-      ScenarioOutcome outcome = replay_file(files[i], session, runner);
+      ScenarioOutcome outcome = replay_file(files[i], session, runner, o, source);
       std::lock_guard lock(mu);
       outcomes[i] = std::move(outcome);
       for (; printed < files.size() && outcomes[printed]; ++printed) {

@@ -6,6 +6,8 @@
 
 #include <CLI/CLI.hpp>
 
+#include "harness/core/diagnose.h"
+
 #include "harness/cli/target_flags.h"
 
 namespace savefuzz {
@@ -18,6 +20,8 @@ struct ReplayOptions {
   std::string junit;
   bool no_sweep = false;
   bool verbose = false;
+  unsigned reproduce = kDefaultReproduce;  // new-target replays of each failing file
+  bool localize = true;    // find the first step after which a failing read fails
   ReuseOptions reuse;  // files run one after another on a target that resets
   unsigned jobs = 1;
 };

@@ -24,6 +24,7 @@ CLI::App* add_run_command(CLI::App& app, RunOptions& options) {
                   "folder for finding scenario files (default " + o.findings_dir.string() + ")");
   cmd->add_flag("--keep-going", o.keep_going, "go on after a finding until --time or --cases run out");
   cmd->add_flag("!--no-shrink", o.shrink, "save findings as found, without shrinking");
+  add_reproduce_option(*cmd, o.reproduce);
   cmd->add_flag("!--no-controls", o.controls, "generate no restart, crash or crash_during steps");
   cmd->add_flag("!--no-progress", o.progress, "no progress line");
   add_reuse_options(*cmd, o.reuse, o.jobs);

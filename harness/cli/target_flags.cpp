@@ -24,6 +24,14 @@ void add_reuse_options(CLI::App& app, ReuseOptions& reuse, unsigned& jobs) {
       ->check(CLI::Range(std::size_t{1}, std::size_t{1} << 30));
 }
 
+void add_reproduce_option(CLI::App& app, unsigned& times) {
+  app.add_option("--reproduce", times,
+                 "replay each finding this many times on new targets before reporting it; a finding that "
+                 "does not always fail again is reported as flaky, never dropped (0: skip)")
+      ->capture_default_str()
+      ->check(CLI::Range(0u, 100u));
+}
+
 void add_duration_option(CLI::App& app, const std::string& name, std::optional<std::chrono::milliseconds>& out,
                          const std::string& help) {
   app.add_option_function<std::string>(

@@ -24,6 +24,10 @@ unsigned default_jobs();
 // Declares --jobs, --no-reset and --fresh-every (run and replay run many scenarios).
 void add_reuse_options(CLI::App& app, ReuseOptions& reuse, unsigned& jobs);
 
+// Declares --reproduce N: how many times a finding is replayed on new targets before it is
+// reported ("reproduced 3/3", "flaky 1/3"); 0 skips it.
+void add_reproduce_option(CLI::App& app, unsigned& times);
+
 // Declares a positive duration flag (--time, --timeout) that stores into `out`.
 void add_duration_option(CLI::App& app, const std::string& name, std::optional<std::chrono::milliseconds>& out,
                          const std::string& help);

@@ -15,7 +15,7 @@
 #include "harness/core/findings.h"
 #include "harness/core/generate.h"
 #include "harness/core/report.h"
-#include "harness/core/shrink.h"
+#include "harness/core/diagnose.h"
 
 namespace savefuzz {
 namespace {
@@ -23,8 +23,6 @@ namespace {
 using Clock = std::chrono::steady_clock;
 
 double since(Clock::time_point t0) { return std::chrono::duration<double>(Clock::now() - t0).count(); }
-
-Signature signature_of(const Finding& f) { return {f.invariant, step_kind_of(f.request)}; }
 
 // Keeps the live line (on a terminal) or a periodic plain line (in logs) up to date.
 class Progress {
@@ -102,14 +100,12 @@ SavedFinding keep_finding(Shared& sh, const Scenario& s, const Finding& found, c
   saved.case_index = index;
   saved.joined_cases = joined_cases;
   saved.original_steps = s.steps.size();
-  Scenario best = s;
-  saved.finding = found;
-  if (o.shrink) {
-    Shrunk shrunk = shrink_finding(s, found, o.target, runner, [&sh] { return sh.stop.load(); }, o.reuse);
-    best = std::move(shrunk.scenario);
-    saved.finding = std::move(shrunk.finding);
-    saved.shrink_runs = shrunk.runs;
-  }
+  Diagnosis d = diagnose(s, found, o.target, runner,
+                         {o.shrink, true, o.reproduce, o.reuse, [&sh] { return sh.stop.load(); }});
+  Scenario best = std::move(d.scenario);
+  saved.finding = std::move(d.finding);
+  saved.shrink_runs = d.shrink_runs;
+  saved.localize_runs = d.localize_runs;
   saved.shrunk_steps = best.steps.size();
   std::string stem = std::string(invariant_name(saved.finding.invariant)) + "-seed" + std::to_string(o.seed) + "-case" +
                      std::to_string(index);
@@ -124,7 +120,8 @@ SavedFinding keep_finding(Shared& sh, const Scenario& s, const Finding& found, c
   std::lock_guard lock(sh.mu);
   sh.progress.clear();
   saved.file = save_finding(o.findings_dir,
-                            {std::move(best), saved.finding, stem, found_by, saved.original_steps, saved.shrink_runs, replay},
+                            {std::move(best), saved.finding, stem, found_by, saved.original_steps, saved.shrink_runs, saved.localize_runs,
+                             replay},
                             sh.out);
   saved.reproduce = replay.for_file(saved.file.string());
   return saved;
@@ -238,40 +235,6 @@ CampaignResult run_campaign(const CampaignOptions& o, const std::string& program
   return result;
 }
 
-Shrunk shrink_finding(const Scenario& failing, const Finding& finding, const TargetSource& target,
-                      const RunnerOptions& runner, const std::function<bool()>& stop, const ReuseOptions& reuse) {
-  Signature wanted = signature_of(finding);
-  // A reset-clean finding is about the reset steps in it: each try runs on new targets, checked.
-  bool about_reset = has_reset(failing);
-  auto shrink_with = [&](bool reuse_targets) {
-    Session session(target, ReuseOptions{reuse_targets, reuse.fresh_every});
-    RunnerOptions quiet = runner;
-    quiet.keep_data = false;
-    auto fails = [&](const Scenario& candidate) -> std::optional<Signature> {
-      RunResult r = about_reset ? run_checked(candidate, target, quiet) : session.try_run(candidate, quiet);
-      if (!r.finding) return std::nullopt;
-      return signature_of(*r.finding);
-    };
-    ShrinkOptions so;
-    so.stop = stop;
-    return shrink(failing, wanted, fails, so);
-  };
-  bool reused = reuse.reset && !about_reset;
-  ShrinkResult shrunk = shrink_with(reused);
-  // Shown on a new target before it is reported: a try that failed only because of what an
-  // earlier try left behind would otherwise make a scenario no one can replay.
-  RunResult again = run_checked(shrunk.scenario, target, runner);
-  if (reused && !stop() && (!again.finding || !(signature_of(*again.finding) == wanted))) {
-    std::size_t runs = shrunk.runs;
-    shrunk = shrink_with(false);
-    shrunk.runs += runs;
-    again = run_checked(shrunk.scenario, target, runner);
-  }
-  Shrunk out{std::move(shrunk.scenario), finding, shrunk.runs};
-  if (again.finding) out.finding = *again.finding;  // as the shrunk scenario shows it
-  return out;
-}
-
 void print_campaign_summary(std::ostream& out, const CampaignOptions& o, const CampaignResult& r) {
   const Coverage& c = r.coverage;
   std::uint64_t steps = r.requests;
@@ -302,7 +265,8 @@ void print_campaign_summary(std::ostream& out, const CampaignOptions& o, const C
     out << "finding: " << invariant_name(f.finding.invariant) << " (" << breach_name(breach_of(f.finding.invariant))
         << ") " << f.file.string() << " case=" << f.case_index << " after " << std::fixed << std::setprecision(2)
         << f.seconds_to_find << "s/" << f.requests_to_find << " steps, shrunk " << f.original_steps << " -> "
-        << f.shrunk_steps << " steps\n";
+        << f.shrunk_steps << " steps" << (f.finding.first_visible ? ", " + first_visible_text(f.finding) : "")
+        << (f.finding.replays ? ", " + reproduced_text(f.finding) : "") << "\n";
   if (r.starts.starts > 0 || r.starts.resets > 0) {
     out << std::fixed << std::setprecision(1) << "process starts: " << r.starts.starts << " ("
         << (r.starts.starts ? 1000 * r.starts.seconds / static_cast<double>(r.starts.starts) : 0) << " ms each), "

@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "harness/core/diagnose.h"
 #include "harness/core/runner.h"
 #include "harness/core/schedule.h"
 #include "harness/core/session.h"
@@ -31,12 +32,13 @@ struct CampaignOptions {
   ReuseOptions reuse;       // a target that resets runs case after case in one process
   double start_budget = kDefaultStartBudget;  // the largest share of time in process starts
   unsigned jobs = 1;        // workers, each with its own targets; cases are the same whatever this is
+  unsigned reproduce = kDefaultReproduce;  // new-target replays of each finding before it is reported
 };
 
 struct SavedFinding {
   Finding finding;          // as seen on the shrunk scenario
   std::filesystem::path file;
-  std::size_t original_steps = 0, shrunk_steps = 0, shrink_runs = 0;
+  std::size_t original_steps = 0, shrunk_steps = 0, shrink_runs = 0, localize_runs = 0;
   std::uint64_t case_index = 0;
   double seconds_to_find = 0;  // wall time from the campaign's start to the first failure
   std::uint64_t requests_to_find = 0;
@@ -63,19 +65,6 @@ CampaignResult run_campaign(const CampaignOptions& options, const std::string& p
                             const std::atomic<bool>& stop);
 
 void print_campaign_summary(std::ostream& out, const CampaignOptions& options, const CampaignResult& r);
-
-struct Shrunk {
-  Scenario scenario;
-  Finding finding;  // as the shrunk scenario shows it
-  std::size_t runs = 0;
-};
-
-// Shrinks `failing`, which fails with `finding` on `target`, while it keeps failing the same way
-// (same invariant, same kind of step). `stop` returning true keeps the best so far. Tries run on
-// a reused target when it resets (`reuse`); the result is shown on a new target, and shrunk
-// again without reuse if it does not fail there. A reset-clean finding is shrunk on new targets.
-Shrunk shrink_finding(const Scenario& failing, const Finding& finding, const TargetSource& target,
-                      const RunnerOptions& runner, const std::function<bool()>& stop, const ReuseOptions& reuse = {});
 
 // The seed a case's runner uses for its crash points: what `replay --seed` needs.
 std::uint64_t case_seed(std::uint64_t seed, std::uint64_t case_index);

@@ -1,6 +1,8 @@
 // Classification rules: the most specific invariant that explains a divergence.
 #include "harness/core/classify.h"
 
+#include <algorithm>
+#include <limits>
 #include <set>
 
 namespace savefuzz {
@@ -50,15 +52,21 @@ Invariant explain_list(const std::vector<ListedAppointment>& expected, const std
 
 }  // namespace
 
-void History::record(std::size_t step, const Request& r, const Response& actual, const Model& before) {
+void History::record(std::size_t step, const Request& r, const Response& actual, const Model& before, bool answered) {
   switch (r.op) {
     case Op::save_observation: {
       const std::string& a = r.str(Key::appointment);
       if (actual.ok()) {
         bool shared = before.has_shared_document(a);
+        auto old = before.observation(a);
+        bool unchanging = true;
         for (std::size_t i = 0; i < 4; ++i)
-          if (r.fields()[i]) acks_[a][i] = {step, shared};
+          if (r.fields()[i]) {
+            acks_[a][i] = {step, shared};
+            unchanging = unchanging && old && old->fields[i] == *r.fields()[i];
+          }
         saves_[a].push_back(step);
+        saves_made_[a].push_back({step, unchanging, answered});
       } else {
         rejected_.push_back({a, r.fields(), actual.error == ErrorCode::conflict});
       }
@@ -79,9 +87,13 @@ void History::record(std::size_t step, const Request& r, const Response& actual,
 
 void History::record_control(std::size_t step, StepKind kind, const Request* r, const Model& before) {
   // A save that a crash_during may have applied: once the run goes on with it applied, its
-  // values stand as if acknowledged; a later loss of them is not the crash's doing.
-  if (kind == StepKind::crash_during && r && r->op == Op::save_observation)
-    record(step, *r, Response{std::nullopt, std::int64_t{0}}, before);
+  // values stand as if acknowledged; a later loss of them is not the crash's doing. One the model
+  // refuses can apply nothing: its values showing up is a partial effect, as for any refusal.
+  if (kind == StepKind::crash_during && r && r->op == Op::save_observation) {
+    Model dry = before;
+    Response predicted = dry.apply(*r);
+    record(step, *r, predicted.ok() ? Response{std::nullopt, std::int64_t{0}} : predicted, before, false);
+  }
   std::string appointment;
   if (r && r->has(Key::appointment)) appointment = r->str(Key::appointment);
   if (r && r->has(Key::document))
@@ -89,15 +101,24 @@ void History::record_control(std::size_t step, StepKind kind, const Request* r, 
   events_.push_back({step, {kind == StepKind::crash_during ? Event::crash_during : Event::crash, appointment}});
 }
 
-bool History::restarted() const {
+bool History::lost_saves_show_only_in_version(const std::string& appointment, std::int64_t lost,
+                                              bool with_crashed) const {
+  auto it = saves_made_.find(appointment);
+  if (lost <= 0 || it == saves_made_.end()) return false;
+  std::vector<Save> saves;
+  for (const Save& s : it->second)
+    if (s.answered || with_crashed) saves.push_back(s);
+  if (saves.size() < static_cast<std::size_t>(lost)) return false;
+  if (!std::all_of(saves.end() - lost, saves.end(), [](const Save& s) { return s.unchanging; })) return false;
+  // >=: a crash_during is recorded at its own step.
   for (const auto& [s, e] : events_)
-    if (e.first == Event::crash || e.first == Event::crash_during) return true;
+    if (s >= saves.back().step && (e.first == Event::crash || e.first == Event::crash_during)) return true;
   return false;
 }
 
-bool History::since(std::size_t step, Event type, const std::string& appointment) const {
+bool History::restarted() const {
   for (const auto& [s, e] : events_)
-    if (s > step && e.first == type && (type == Event::crash || e.second == appointment)) return true;
+    if (e.first == Event::crash || e.first == Event::crash_during) return true;
   return false;
 }
 
@@ -109,26 +130,77 @@ Invariant History::explain_field(const std::string& appointment, std::size_t fie
       return r.conflict ? Invariant::no_lost_update : Invariant::all_or_nothing;
   Ack ack;
   if (auto it = acks_.find(appointment); it != acks_.end()) ack = it->second[field];
-  if (since(ack.step, Event::crash_during, appointment)) return Invariant::all_or_nothing;
-  if (since(ack.step, Event::crash, appointment)) return Invariant::ack_durable;
-  if (since(ack.step, Event::update, appointment)) return Invariant::appointment_update_preserves_observation;
+  // The last step since the acknowledgement that could have taken the value names the
+  // invariant. Once the divergence is localized (diagnose.h) that step is the one it first
+  // showed after, so an unrelated crash or crash_during later on names nothing.
+  std::size_t at = ack.step;
+  std::optional<Event> latest;
+  for (const auto& [s, e] : events_)
+    if (s > at && (e.first == Event::crash || e.first == Event::crash_during || e.second == appointment)) {
+      at = s;
+      latest = e.first;
+    }
   // A later save that did not name this field took it away: the acknowledged value is lost,
   // whatever was shared.
-  if (auto it = saves_.find(appointment); it != saves_.end() && !it->second.empty() && it->second.back() > ack.step)
+  if (auto it = saves_.find(appointment); it != saves_.end() && !it->second.empty() && it->second.back() > at)
     return Invariant::ack_durable;
-  if (ack.while_shared || since(ack.step, Event::share, appointment)) return Invariant::share_preserves_observation;
+  if (!latest) return ack.while_shared ? Invariant::share_preserves_observation : Invariant::ack_durable;
+  switch (*latest) {
+    case Event::update: return Invariant::appointment_update_preserves_observation;
+    case Event::share: return Invariant::share_preserves_observation;
+    // A crash_during whose outcomes predicted different answers was named all-or-nothing before
+    // this (classify's `several_outcomes`); otherwise it lost the value as any crash would.
+    case Event::crash:
+    case Event::crash_during: return Invariant::ack_durable;
+  }
   return Invariant::ack_durable;
 }
 
-Invariant classify(const Model& m, const Call& call, const Response& expected, const Response& actual,
-                   const History& history, bool several_outcomes) {
+Invariant classify(const Model& m, const Call& call, const std::vector<Response>& outcomes, const Response& actual,
+                   const History& history) {
   const Request* r = call.request();
+  const Response& expected = outcomes.front();
+  bool several_outcomes =
+      std::any_of(outcomes.begin(), outcomes.end(), [&](const Response& p) { return !(p == expected); });
+  // A crash_during tears its own request at worst: each field then holds the value of one of
+  // its outcomes. A field no outcome explains lost a value the request never wrote, which the
+  // crash's other steps (or the crash itself) answer for.
+  if (several_outcomes && r && r->op == Op::read_observation && !actual.error &&
+      std::all_of(outcomes.begin(), outcomes.end(), [](const Response& p) { return !p.error; })) {
+    const auto& a = std::get<ObservationView>(actual.body);
+    // The fields of one outcome with another version: the version is wrong, not the request torn,
+    // unless the saves that version says were lost wrote no new value (then they were lost).
+    if (std::any_of(outcomes.begin(), outcomes.end(),
+                    [&](const Response& p) { return std::get<ObservationView>(p.body).fields == a.fields; })) {
+      std::int64_t matching = std::numeric_limits<std::int64_t>::max(), highest = 0;
+      for (const auto& p : outcomes) {
+        const auto& o = std::get<ObservationView>(p.body);
+        if (o.fields == a.fields) matching = std::min(matching, o.version);
+        highest = std::max(highest, o.version);
+      }
+      // The state with the highest version is the one where the crashed save was applied.
+      return history.lost_saves_show_only_in_version(r->str(Key::appointment), matching - a.version, matching == highest)
+                 ? Invariant::ack_durable
+                 : Invariant::version_monotonic;
+    }
+    for (std::size_t i = 0; i < 4; ++i) {
+      bool explained = std::any_of(outcomes.begin(), outcomes.end(), [&](const Response& p) {
+        return std::get<ObservationView>(p.body).fields[i] == a.fields[i];
+      });
+      if (!explained)
+        return history.explain_field(r->str(Key::appointment), i, std::get<ObservationView>(expected.body).fields[i],
+                                     a.fields[i]);
+    }
+    return Invariant::all_or_nothing;
+  }
   if (expected.error != actual.error) {
     if (several_outcomes) return Invariant::all_or_nothing;
     if (!r) return Invariant::explicit_errors;
     // The model knows every entity this request names: after a restart or crash, `not_found`
     // means an acknowledged creation was lost. Without one it is a wrong answer.
     if (actual.error == ErrorCode::not_found && history.restarted()) return Invariant::ack_durable;
+    // And a create answered ok where the id was taken: the acknowledged creation was lost.
+    if (actual.ok() && expected.error == ErrorCode::exists && history.restarted()) return Invariant::ack_durable;
     if (!expected.error) return Invariant::explicit_errors;
     if (actual.ok() && (expected.error == ErrorCode::forbidden || expected.error == ErrorCode::not_found) &&
         !spec(r->op).mutating && r->has(Key::as))
@@ -156,6 +228,9 @@ Invariant classify(const Model& m, const Call& call, const Response& expected, c
       const auto& a = std::get<ObservationView>(actual.body);
       for (std::size_t i = 0; i < 4; ++i)
         if (e.fields[i] != a.fields[i]) return history.explain_field(r->str(Key::appointment), i, e.fields[i], a.fields[i]);
+      // The fields are right and the version one too low: a lost save that wrote no new value.
+      if (history.lost_saves_show_only_in_version(r->str(Key::appointment), e.version - a.version, false))
+        return Invariant::ack_durable;
       return Invariant::version_monotonic;
     }
     default:

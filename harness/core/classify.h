@@ -17,12 +17,18 @@ namespace savefuzz {
 class History {
  public:
   // A request and the answer it got; `before` is the model as it was before the request.
-  void record(std::size_t step, const Request& r, const Response& actual, const Model& before);
+  // `answered` is false for the request of a crash_during, recorded as if it had its predicted answer.
+  void record(std::size_t step, const Request& r, const Response& actual, const Model& before, bool answered = true);
   // A restart, a crash, or a crash_during of `r` (which may then have touched an observation).
   void record_control(std::size_t step, StepKind kind, const Request* r, const Model& before);
 
   // Whether the target was restarted, crashed, or crashed mid-request at any point so far.
   bool restarted() const;
+  // Whether the last `lost` acknowledged saves of `appointment` wrote only values its fields
+  // already held, and a restart or crash came after them: losing them shows only in the version.
+  // The saves of crash_during steps count when `with_crashed` (the state the read matches had
+  // them applied).
+  bool lost_saves_show_only_in_version(const std::string& appointment, std::int64_t lost, bool with_crashed) const;
 
   // Why field `field` of `appointment` reads `actual` where the model expected `expected`.
   Invariant explain_field(const std::string& appointment, std::size_t field, const std::string& expected,
@@ -39,19 +45,24 @@ class History {
     Fields fields;
     bool conflict;
   };
-  bool since(std::size_t step, Event type, const std::string& appointment) const;
 
   std::map<std::string, std::array<Ack, 4>> acks_;
   std::map<std::string, std::vector<std::size_t>> saves_;  // steps of acknowledged saves, by appointment
+  struct Save {
+    std::size_t step;
+    bool unchanging;  // wrote no new value
+    bool answered;    // false: the request of a crash_during
+  };
+  std::map<std::string, std::vector<Save>> saves_made_;  // acknowledged or crashed, in order
   std::vector<Rejected> rejected_;
   std::vector<std::pair<std::size_t, std::pair<Event, std::string>>> events_;  // step, (event, appointment)
 };
 
-// The invariant a divergence breaks. `model` is the model the answer was predicted from: only its
-// limits are read, and for reads (which change nothing) its entities, so after a write it may
-// already hold the write's predicted effect. `several_outcomes` when an unresolved crash_during
-// left allowed states that predict different answers, and none predicts this one.
-Invariant classify(const Model& model, const Call& call, const Response& expected, const Response& actual,
-                   const History& history, bool several_outcomes);
+// The invariant a divergence breaks. `outcomes` are the answers the allowed states predict (more
+// than one after a crash_during whose outcome is still unknown), none of them `actual`. `model`
+// is the model the first was predicted from: only its limits are read, and for reads (which
+// change nothing) its entities, so after a write it may already hold the write's predicted effect.
+Invariant classify(const Model& model, const Call& call, const std::vector<Response>& outcomes, const Response& actual,
+                   const History& history);
 
 }  // namespace savefuzz

@@ -13,13 +13,17 @@ std::filesystem::path save_finding(const std::filesystem::path& dir, FindingToSa
                            std::to_string(f.scenario.steps.size()) + " steps: " +
                            std::string(invariant_name(f.finding.invariant)) + " (" +
                            std::string(breach_name(breach_of(f.finding.invariant))) + " breach) at " + f.finding.where +
+                           (f.finding.first_visible ? ", " + first_visible_text(f.finding) : "") +
+                           (f.finding.replays ? "; " + reproduced_text(f.finding) + " on new targets" : "") +
                            ". Reproduce: " + reproduce;
   if (auto err = save_scenario(file, f.scenario)) throw SetupError("cannot save a finding: " + err->message);
   Report report;
   report.replay = f.replay;
   print_outcome(out, report, {file.string(), f.scenario.name, f.finding, {}, 0, 0});
   out << "  shrunk:    " << f.original_steps << " -> " << f.scenario.steps.size() << " steps in " << f.shrink_runs
-      << " runs\n";
+      << " runs";
+  if (f.localize_runs) out << ", localized in " << f.localize_runs << " runs";
+  out << "\n";
   return file;
 }
 

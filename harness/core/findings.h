@@ -18,7 +18,7 @@ struct FindingToSave {
   Finding finding;              // as that scenario shows it
   std::string stem;             // the file name, without .json
   std::string found_by;         // "`savefuzz run --target records --seed 1` (case 12)"
-  std::size_t original_steps = 0, shrink_runs = 0;
+  std::size_t original_steps = 0, shrink_runs = 0, localize_runs = 0;
   ReplayCommand replay;         // how to replay it; the reproduce line adds the file
 };
 

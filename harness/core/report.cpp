@@ -39,10 +39,38 @@ Json finding_json(const Finding& f) {
               {"actual", f.actual},
               {"detail", f.detail},
               {"stderr_tail", f.stderr_tail},
-              {"data_dir", f.data_dir}};
+              {"data_dir", f.data_dir},
+              {"first_visible", f.first_visible ? Json{{"after_step", *f.first_visible}, {"step", f.first_visible_step}}
+                                                : Json()},
+              {"reproduced", f.replays ? Json{{"failed", f.reproduced}, {"of", f.replays}, {"flaky", f.reproduced < f.replays}}
+                                       : Json()}};
+}
+
+// What a step is, in a few words: its op, or its control kind and the op it carries.
+std::string step_label(const Json& step) {
+  if (!step.is_object()) return "?";
+  if (step.contains("control")) {
+    std::string label = step["control"].is_string() ? step["control"].get<std::string>() : "control";
+    if (step.contains("request") && step["request"].is_object() && step["request"].contains("op"))
+      label += " of " + step["request"]["op"].dump();
+    return label;
+  }
+  return step.contains("op") && step["op"].is_string() ? step["op"].get<std::string>() : "?";
 }
 
 }  // namespace
+
+std::string first_visible_text(const Finding& f) {
+  if (!f.first_visible) return "";
+  if (*f.first_visible == 0) return "visible before any step";
+  return "first visible after step " + std::to_string(*f.first_visible) + " (" + step_label(f.first_visible_step) + ")";
+}
+
+std::string reproduced_text(const Finding& f) {
+  if (f.replays == 0) return "";
+  return std::string(f.reproduced == f.replays ? "reproduced " : "flaky ") + std::to_string(f.reproduced) + "/" +
+         std::to_string(f.replays);
+}
 
 std::size_t Report::failed() const {
   std::size_t n = 0;
@@ -68,7 +96,11 @@ void print_outcome(std::ostream& out, const Report& r, const ScenarioOutcome& o)
   const Finding& f = *o.finding;
   out << "FAIL  " << o.file << " — " << o.name << "\n"
       << "  invariant: " << invariant_name(f.invariant) << " (" << breach_name(breach_of(f.invariant)) << " breach)\n"
-      << "  at:        " << f.where << "\n"
+      << "  at:        " << f.where << "\n";
+  if (f.first_visible)
+    out << "  first:     " << first_visible_text(f) << (f.first_visible_step.is_null() ? "" : ": " + compact(f.first_visible_step))
+        << "\n";
+  out
       << "  request:   " << compact(f.request) << "\n";
   if (!f.expected.is_null()) out << "  expected:  " << compact(f.expected) << "\n";
   if (!f.actual.is_null()) out << "  actual:    " << compact(f.actual) << "\n";
@@ -78,10 +110,16 @@ void print_outcome(std::ostream& out, const Report& r, const ScenarioOutcome& o)
     std::istringstream lines(f.stderr_tail);
     for (std::string line; std::getline(lines, line);) out << "    | " << line << "\n";
   }
+  if (f.replays)
+    out << "  replayed:  " << reproduced_text(f) << " on new targets"
+        << (f.reproduced < f.replays ? " (kept: a finding that fails only sometimes is still a finding)" : "") << "\n";
   if (!f.data_dir.empty()) out << "  data dir:  " << f.data_dir << " (kept)\n";
   out << "  reproduce: " << r.replay.for_file(o.file) << "\n";
   out << "savefuzz: FINDING invariant=" << invariant_name(f.invariant) << " breach=" << breach_name(breach_of(f.invariant))
-      << " scenario=" << o.file << " step=" << f.step << " seed=" << r.replay.seed << "\n";
+      << " scenario=" << o.file << " step=" << f.step;
+  if (f.first_visible) out << " first_visible=" << *f.first_visible;
+  if (f.replays) out << " reproduced=" << f.reproduced << "/" << f.replays;
+  out << " seed=" << r.replay.seed << "\n";
 }
 
 void print_summary(std::ostream& out, const Report& r) {
@@ -130,7 +168,8 @@ std::string junit_xml(const Report& r) {
       print_outcome(body, r, o);
       x << "      <failure type=\"" << invariant_name(f.invariant) << "\" message=\""
         << xml_escape(std::string(invariant_name(f.invariant)) + " (" + std::string(breach_name(breach_of(f.invariant))) +
-                      ") at " + f.where)
+                      ") at " + f.where + (f.first_visible ? ", " + first_visible_text(f) : "") +
+                      (f.replays ? ", " + reproduced_text(f) : ""))
         << "\">" << xml_escape(body.str()) << "</failure>\n";
     } else if (!o.error.empty()) {
       x << "      <error message=\"" << xml_escape(o.error) << "\"/>\n";

@@ -31,6 +31,11 @@ struct Report {
 };
 
 
+// "first visible after step 5 (update_appointment)"; empty when the finding was not localized.
+std::string first_visible_text(const Finding& f);
+// "reproduced 3/3", "flaky 1/3"; empty when it was not replayed.
+std::string reproduced_text(const Finding& f);
+
 void print_outcome(std::ostream& out, const Report& report, const ScenarioOutcome& o);
 void print_summary(std::ostream& out, const Report& report);
 Json report_json(const Report& report);

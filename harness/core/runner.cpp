@@ -4,6 +4,7 @@
 #include "harness/core/runner.h"
 
 #include <algorithm>
+#include <limits>
 #include <set>
 
 #include "harness/core/classify.h"
@@ -19,6 +20,20 @@ bool matches(const Json& expect, const Json& actual) {
   for (const auto& [k, v] : expect.items())
     if (!actual.contains(k) || !matches(v, actual[k])) return false;
   return true;
+}
+
+// SPEC.md 4a.5: a base_version beyond the signed 64-bit range may be answered `conflict` as well
+// as `invalid`. A target that reads it as an integer finds it matches no version, as -1 does: the
+// request with -1 in its place gives that target's answer.
+std::optional<Request> base_version_read_as_integer(const Json& wire) {
+  if (!wire.is_object() || !wire.contains("base_version") || !wire["base_version"].is_number_unsigned()) return std::nullopt;
+  if (wire["base_version"].get<std::uint64_t>() <= static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max()))
+    return std::nullopt;
+  Json read = wire;
+  read["base_version"] = -1;
+  auto decoded = decode_request(read);
+  if (auto* r = std::get_if<Request>(&decoded)) return *r;
+  return std::nullopt;
 }
 
 Json answer_without_id(Json answer) {
@@ -71,7 +86,8 @@ class Run {
   }
 
   // One request: send, decode, compare with every candidate, keep those that agree.
-  bool exchange(const Call& call, std::size_t step, const std::string& where, const std::optional<Json>& expect) {
+  bool exchange(const Call& call, std::size_t step, const std::string& where, const std::optional<Json>& expect,
+                bool harness_read = false) {
     Reply reply = target_.call(call.wire);
     ++requests_;
     if (auto* f = std::get_if<TargetFault>(&reply)) {
@@ -103,6 +119,11 @@ class Run {
       Response p;
       if (!r) {
         p = Model::malformed();
+        if (!(p == actual))
+          if (auto read = base_version_read_as_integer(call.wire)) {
+            Model dry = m;
+            if (Response q = dry.apply(*read); q.error && q == actual) p = q;  // never a success: -1 matches nothing
+          }
       } else if (storage_refused) {
         // `unavailable` is allowed wherever the model predicts success: nothing may change.
         Model dry = m;
@@ -115,16 +136,16 @@ class Run {
       predicted.push_back(std::move(p));
     }
     if (kept.empty()) {
-      // Outcomes of a crash_during explain a divergence only where they predict different
-      // answers: a crashed share leaves two candidates that agree on every observation field.
+      // The expected answer is every outcome's when a crash_during left several that differ.
       bool outcomes_differ = std::any_of(predicted.begin(), predicted.end(),
                                          [&](const Response& p) { return !(p == predicted.front()); });
-      Invariant inv = classify(candidates_.front(), call, predicted.front(), actual, history_, outcomes_differ);
+      Invariant inv = classify(candidates_.front(), call, predicted, actual, history_);
       Json expected = outcomes_differ ? Json::array() : to_json(predicted.front());
       if (outcomes_differ)
         for (const auto& p : predicted) expected.push_back(to_json(p));
       finding_ = Finding{inv, step, where, call.wire, expected, answer_without_id(answer),
                          "the answer differs from the model's prediction", {}, {}};
+      finding_->harness_read = harness_read;
       return false;
     }
     candidates_ = std::move(kept);
@@ -150,7 +171,7 @@ class Run {
     }
     if (r && candidates_.size() > 1) {
       if (auto probe = probe_for(*r))
-        if (!exchange(Call::of(*probe), n, "probe after " + where, std::nullopt)) return false;
+        if (!exchange(Call::of(*probe), n, "probe after " + where, std::nullopt, true)) return false;
     }
     return true;
   }
@@ -196,13 +217,14 @@ class Run {
     for (const auto& as : principals) {
       for (const auto& a : appointments)
         if (!exchange(Call::of(Request{Op::read_observation, {}}.set(Key::as, as).set(Key::appointment, a)), last_step,
-                      where, std::nullopt))
+                      where, std::nullopt, true))
           return;
       for (const auto& d : documents)
         if (!exchange(Call::of(Request{Op::read_document, {}}.set(Key::as, as).set(Key::document, d)), last_step, where,
-                      std::nullopt))
+                      std::nullopt, true))
           return;
-      if (!exchange(Call::of(Request{Op::list_appointments, {}}.set(Key::as, as)), last_step, where, std::nullopt)) return;
+      if (!exchange(Call::of(Request{Op::list_appointments, {}}.set(Key::as, as)), last_step, where, std::nullopt, true))
+        return;
     }
   }
 

@@ -22,6 +22,16 @@ struct Finding {
   std::string detail;    // one readable sentence
   std::string stderr_tail;
   std::string data_dir;  // kept for inspection
+  // The diverging request was the harness's own read (a probe or the final sweep) after step
+  // `step`, not a step of the scenario.
+  bool harness_read = false;
+
+  // Filled after the run (diagnose.h). The last step of the shortest prefix after which the
+  // diverging read already fails (0: before any step), and that step; none when not localized.
+  std::optional<std::size_t> first_visible;
+  Json first_visible_step;
+  // Fresh-target replays before it was reported: how many failed the same way, of how many.
+  unsigned reproduced = 0, replays = 0;
 };
 
 struct RunnerOptions {

@@ -15,17 +15,18 @@ void edit_wire(Step& step, Edit edit) {
   *call = Call::of(call->wire);
 }
 
-// The same step made simpler, where its kind allows: a request without its expect, a
-// crash_during as the plain request (the crash was not needed).
-std::optional<Step> simpler_step(const Step& step) {
-  return std::visit(overloaded{[](const RequestStep& r) -> std::optional<Step> {
-                                 if (!r.expect) return std::nullopt;
-                                 return Step::request(r.call);
+// The same step made simpler, where its kind allows: a request without its expect; a
+// crash_during as the plain request (the crash was not needed) or as a plain crash (the request
+// was not needed).
+std::vector<Step> simpler_steps(const Step& step) {
+  return std::visit(overloaded{[](const RequestStep& r) -> std::vector<Step> {
+                                 if (!r.expect) return {};
+                                 return {Step::request(r.call)};
                                },
-                               [](const RestartStep&) -> std::optional<Step> { return std::nullopt; },
-                               [](const CrashStep&) -> std::optional<Step> { return std::nullopt; },
-                               [](const CrashDuringStep& c) -> std::optional<Step> { return Step::request(c.call); },
-                               [](const ResetStep&) -> std::optional<Step> { return std::nullopt; }},
+                               [](const CrashDuringStep& c) -> std::vector<Step> {
+                                 return {Step::request(c.call), Step::crash()};
+                               },
+                               [](const auto&) -> std::vector<Step> { return {}; }},
                     step.body);
 }
 
@@ -67,7 +68,8 @@ class Shrinker {
     if (scenario_to_json(candidate) == scenario_to_json(best)) return false;
     ++runs_;
     auto got = fails_(candidate);
-    if (!got || !(*got == sig_)) return false;
+    if (!got || !same_bug(sig_, *got)) return false;
+    sig_ = *got;
     best = std::move(candidate);
     return true;
   }
@@ -127,10 +129,13 @@ class Shrinker {
   bool simplify(Scenario& s) {
     bool changed = false;
     for (std::size_t i = 0; i < s.steps.size() && !out_of_budget(); ++i) {
-      if (auto simpler = simpler_step(s.steps[i])) {
+      for (Step& simpler : simpler_steps(s.steps[i])) {
         Scenario c = s;
-        c.steps[i] = std::move(*simpler);
-        changed |= accept(s, std::move(c));
+        c.steps[i] = std::move(simpler);
+        if (accept(s, std::move(c))) {
+          changed = true;
+          break;
+        }
       }
       if (!s.steps[i].call()) continue;
       // Drop keys one at a time (optional keys, observation fields).
@@ -198,7 +203,32 @@ class Shrinker {
     return changed;
   }
 
+  // Gives a step the start of another step. Texts shrink by shortening, but a start must stay a
+  // date: reusing one already in the scenario can make a step a no-op (a booking at the time a
+  // later update moves it to), which the next removal pass then drops.
+  bool reuse_starts(Scenario& s) {
+    std::set<std::string> starts;
+    for (const auto& st : s.steps)
+      if (st.call() && st.call()->wire.contains("start") && st.call()->wire["start"].is_string())
+        starts.insert(st.call()->wire["start"].get<std::string>());
+    bool changed = false;
+    for (std::size_t i = 0; i < s.steps.size() && !out_of_budget(); ++i) {
+      if (!s.steps[i].call() || !s.steps[i].call()->wire.contains("start")) continue;
+      for (const auto& start : starts) {
+        if (s.steps[i].call()->wire["start"] == start) continue;
+        Scenario c = s;
+        edit_wire(c.steps[i], [&](Json& w) { w["start"] = start; });
+        if (accept(s, std::move(c))) {
+          changed = true;
+          break;
+        }
+      }
+    }
+    return changed;
+  }
+
   std::size_t runs() const { return runs_; }
+  const Signature& signature() const { return sig_; }
 
  private:
   static bool names_entity(const std::string& key) {
@@ -218,6 +248,28 @@ class Shrinker {
 
 }  // namespace
 
+bool same_bug(const Signature& wanted, const Signature& got) {
+  if (got == wanted) return true;
+  // A value lost or altered shows at a read, or at a write whose answer depends on it (a creation
+  // a crash lost answers not_found to the next write that names it): the same bug. Catch-all
+  // invariants stay tied to their kind of step.
+  auto data_step = [](const Signature& s) {
+    return (s.step_kind == "read" || s.step_kind == "write") && s.invariant != Invariant::explicit_errors &&
+           s.invariant != Invariant::protocol && s.invariant != Invariant::target_alive &&
+           s.invariant != Invariant::scenario_expect;
+  };
+  if (got.step_kind != wanted.step_kind && !(data_step(wanted) && data_step(got))) return false;
+  if (got.invariant == wanted.invariant) return true;
+  auto lost_by_step = [](Invariant i) {
+    return i == Invariant::appointment_update_preserves_observation || i == Invariant::share_preserves_observation;
+  };
+  switch (wanted.invariant) {
+    case Invariant::all_or_nothing: return got.invariant == Invariant::ack_durable || lost_by_step(got.invariant);
+    case Invariant::ack_durable: return lost_by_step(got.invariant);
+    default: return false;
+  }
+}
+
 std::string step_kind_of(const Json& step) {
   if (!step.is_object() || step.contains("control")) return "control";
   auto op = op_from_name(step.value("op", ""));
@@ -234,8 +286,10 @@ ShrinkResult shrink(const Scenario& failing, const Signature& signature,
     changed |= sh.merge_ids(best);
     changed |= sh.remove_steps(best);
     changed |= sh.simplify(best);
+    // Only when nothing else helps: every try costs a run per start in the scenario.
+    if (!changed) changed = sh.reuse_starts(best) && sh.remove_steps(best);
   }
-  return {std::move(best), sh.runs()};
+  return {std::move(best), sh.runs(), sh.signature()};
 }
 
 }  // namespace savefuzz

@@ -32,11 +32,20 @@ struct ShrinkOptions {
 struct ShrinkResult {
   Scenario scenario;
   std::size_t runs = 0;
+  Signature signature;  // how `scenario` fails: the one asked for, or a more specific one
 };
+
+// Whether a candidate failing with `got` shows the bug that fails with `wanted`: the same
+// signature; the same invariant at a read instead of a write or the reverse (not for the
+// catch-alls: explicit-errors, protocol, target-alive, scenario-expect); or an invariant that
+// says more about the same lost value. Removing a crash_during (or making it a plain crash) can show that the value was simply
+// lost (all-or-nothing -> ack-durable), or lost by an update or a share (-> their invariants).
+bool same_bug(const Signature& wanted, const Signature& got);
 
 // `fails(s)` runs s and returns its failure's signature, if it fails. Passes: remove chunks of
 // steps (halving the chunk), then simplify what remains (drop expects, optional keys and
-// fields, shorten texts, turn crash_during into a plain request), until nothing changes.
+// fields, shorten texts, turn crash_during into a plain request or a plain crash), until nothing
+// changes. A candidate is kept when same_bug(current, its signature); the signature moves with it.
 ShrinkResult shrink(const Scenario& failing, const Signature& signature,
                     const std::function<std::optional<Signature>(const Scenario&)>& fails, const ShrinkOptions& options);
 

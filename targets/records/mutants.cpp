@@ -37,6 +37,16 @@ constexpr std::array kMutants{
                "version only grows when the save changes motif"},
     MutantInfo{Mutant::patient_reads_unshared, "patient-reads-unshared",
                "a patient reads every document of its own appointments, shared or not"},
+    MutantInfo{Mutant::day_change_clears_interrogatoire, "day-change-clears-interrogatoire",
+               "update_appointment moving an appointment to another day clears its interrogatoire"},
+    MutantInfo{Mutant::write_behind_observation, "write-behind-observation",
+               "observation saves are kept in memory and written at a clean shutdown: reads look "
+               "right until a crash loses them"},
+    MutantInfo{Mutant::unshare_clears_examen, "unshare-clears-examen",
+               "unsharing a document from a current recipient clears the examen of its appointment"},
+    MutantInfo{Mutant::recovery_resets_version, "recovery-resets-version",
+               "after an unclean shutdown, start-up recovery sets every observation version above 1 "
+               "back to 1"},
 };
 
 }  // namespace

@@ -22,6 +22,12 @@ enum class Mutant {
   api_tenant_filter_missing,
   version_not_bumped,
   patient_reads_unshared,
+  // Bugs whose symptom shows after a step that has nothing to do with it (a later crash, restart
+  // or crash_during): the finding must still name the step that lost the value.
+  day_change_clears_interrogatoire,
+  write_behind_observation,
+  unshare_clears_examen,
+  recovery_resets_version,
 };
 
 struct MutantInfo {

@@ -1,6 +1,8 @@
 // The service's edge: dispatch by op, answers, transactions, and the lookups every op shares.
 #include "targets/records/service.h"
 
+#include <fstream>
+
 namespace records {
 namespace {
 
@@ -43,13 +45,34 @@ const Service::OpEntry Service::kOps[] = {
 Service::Service(const ServiceOptions& options) : options_(options) {
   if (!options_.env) options_.env = &Env::standard();
   store_ = std::make_unique<Store>(options_.data_dir / kDatabaseFile, options_.env->sqlite_vfs());
+  if (options_.mutant == Mutant::recovery_resets_version) recover_after_unclean_shutdown();
 }
 
 Service::~Service() = default;
 
 void Service::close() {
   if (commit_pending_) commit_now();
+  // write-behind-observation writes what it kept only now; a crash never gets here.
+  for (const auto& [id, obs] : unwritten_) durably([&] { store_->write_observation(id, obs); });
+  unwritten_.clear();
   store_.reset();
+  if (options_.mutant == Mutant::recovery_resets_version) std::ofstream(options_.data_dir / kCleanShutdownFile).put('\n');
+}
+
+// The recovery-resets-version bug: a start-up repair pass, run when the last shutdown was not
+// clean, that "normalizes" versions it has no business touching.
+void Service::recover_after_unclean_shutdown() {
+  std::error_code ec;
+  bool clean = std::filesystem::remove(options_.data_dir / kCleanShutdownFile, ec);
+  if (clean) return;
+  durably([&] {
+    for (const auto& listed : store_->list_appointments(std::nullopt, std::nullopt, std::nullopt)) {
+      Observation obs = store_->appointment(listed.id)->observation;
+      if (obs.version <= 1) continue;
+      obs.version = 1;
+      store_->write_observation(listed.id, obs);
+    }
+  });
 }
 
 void Service::commit_now() {
@@ -137,6 +160,7 @@ AppointmentRow Service::need_appointment(const std::string& id) {
   need(id, Kind::appointment, "appointment");
   auto row = store_->appointment(id);
   if (!row) reject(ErrorCode::not_found, "appointment \"" + id + "\" does not exist");
+  if (auto kept = unwritten_.find(id); kept != unwritten_.end()) row->observation = kept->second;
   return *row;
 }
 

@@ -3,6 +3,7 @@
 
 #include <filesystem>
 #include <functional>
+#include <map>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -25,6 +26,8 @@ struct ServiceOptions {
 
 // The database file's name inside the data directory.
 inline constexpr const char* kDatabaseFile = "records.sqlite";
+// recovery-resets-version: written by close(), so its absence at start means a crash.
+inline constexpr const char* kCleanShutdownFile = "clean-shutdown";
 
 class Service {
  public:
@@ -86,12 +89,14 @@ class Service {
 
   // Mutant variants of save_observation.
   void save_field_by_field(const std::string& appointment, const GivenFields& given, std::int64_t version);
+  void recover_after_unclean_shutdown();
   void write_fields_before_over_limit(const std::string& as, const std::string& appointment,
                                       const GivenFields& given);
 
   ServiceOptions options_;
   std::unique_ptr<Store> store_;
   bool commit_pending_ = false;  // ack-before-commit: a transaction answered but not committed
+  std::map<std::string, Observation> unwritten_;  // write-behind-observation: saves not yet written
 };
 
 }  // namespace records

@@ -51,6 +51,7 @@ Json Service::hello(Request& r) {
 Json Service::reset(Request& r) {
   r.finish();
   durably([&] { store_->clear(); });
+  unwritten_.clear();
   return Json::object();
 }
 
@@ -137,6 +138,12 @@ Json Service::update_appointment(Request& r) {
     // The bug: the whole appointment object loaded at booking, empty observation included, is
     // written back.
     if (options_.mutant == Mutant::reschedule_clobbers_observation) store_->write_observation(id, Observation{});
+    if (options_.mutant == Mutant::day_change_clears_interrogatoire && start &&
+        start->substr(0, 10) != appointment.start.substr(0, 10)) {
+      Observation obs = appointment.observation;
+      obs.fields[1].clear();
+      store_->write_observation(id, obs);
+    }
   });
   return Json::object();
 }
@@ -173,6 +180,10 @@ Json Service::save_observation(Request& r) {
   // The 2023 incident: the save is acknowledged, but once a document is shared nothing is stored.
   if (options_.mutant == Mutant::share_skips_save && store_->any_document_shared(id))
     return Json{{"version", old.version + 1}};
+  if (options_.mutant == Mutant::write_behind_observation) {
+    unwritten_[id] = next;
+    return Json{{"version", next.version}};
+  }
   if (options_.mutant == Mutant::nonatomic_save) {
     save_field_by_field(id, given, next.version);
     return Json{{"version", next.version}};
@@ -273,7 +284,15 @@ Json Service::unshare_document(Request& r) {
   forbid_unless(practitioner_of(actor, document.practice), "not a practitioner of this practice");
   forbid_unless(recipient.kind == Kind::practitioner || recipient.kind == Kind::patient,
                 "only patients and practitioners are recipients");
-  durably([&] { store_->unshare(id, with); });
+  bool was_recipient = store_->is_recipient(id, with);
+  durably([&] {
+    store_->unshare(id, with);
+    if (options_.mutant == Mutant::unshare_clears_examen && was_recipient) {
+      Observation obs = store_->appointment(document.appointment)->observation;
+      obs.fields[2].clear();
+      store_->write_observation(document.appointment, obs);
+    }
+  });
   return Json::object();
 }
 

@@ -40,6 +40,31 @@ TEST(Report, FindingPrintsInvariantClassStepAnswersAndTheReproduceLine) {
       << summary.str();
 }
 
+// Where it first showed and how often it replayed: in the text, the JSON and the JUnit message.
+TEST(Report, LocalizedAndReplayedFindingSaysWhereItFirstShowedAndWhetherItIsFlaky) {
+  Report r = sample();
+  Finding& f = *r.outcomes[0].finding;
+  f.first_visible = 7;
+  f.first_visible_step = Json{{"op", "update_appointment"}, {"as", "D1"}};
+  f.reproduced = 1;
+  f.replays = 3;
+  std::ostringstream out;
+  print_outcome(out, r, r.outcomes[0]);
+  std::string s = out.str();
+  EXPECT_NE(s.find("first:     first visible after step 7 (update_appointment): {\"op\":\"update_appointment\""),
+            std::string::npos) << s;
+  EXPECT_NE(s.find("replayed:  flaky 1/3 on new targets"), std::string::npos) << s;
+  EXPECT_NE(s.find("step=9 first_visible=7 reproduced=1/3 seed=0"), std::string::npos) << s;
+  Json j = report_json(r)["scenarios"][0]["finding"];
+  EXPECT_EQ(j["first_visible"]["after_step"], 7);
+  EXPECT_EQ(j["first_visible"]["step"]["op"], "update_appointment");
+  EXPECT_EQ(j["reproduced"], (Json{{"failed", 1}, {"of", 3}, {"flaky", true}}));
+  EXPECT_NE(junit_xml(r).find("at step 9, first visible after step 7 (update_appointment), flaky 1/3"), std::string::npos);
+  f.reproduced = 3;
+  EXPECT_EQ(reproduced_text(f), "reproduced 3/3");
+  EXPECT_TRUE(report_json(r)["scenarios"][1]["finding"].is_null());
+}
+
 TEST(Report, JsonCarriesEveryOutcome) {
   Json j = report_json(sample());
   EXPECT_EQ(j["summary"], Json::parse(R"({"scenarios":3,"failed":1,"errors":1})"));

@@ -151,6 +151,65 @@ TEST_F(Mutants, PatientReadsUnsharedDocumentsOfItsAppointments) {
   });
 }
 
+TEST_F(Mutants, DayChangeClearsInterrogatoireOnlyWhenTheDayChanges) {
+  auto interrogatoire = [&] { return read("D1", "A1").at("fields").at("interrogatoire"); };
+  auto move = [&](const char* start) {
+    expect_ok({{"op", "update_appointment"}, {"as", "D1"}, {"appointment", "A1"}, {"start", start}});
+  };
+  expect_caught(Mutant::day_change_clears_interrogatoire, [&] {
+    save("D1", "A1", {{"interrogatoire", "toux"}});
+    move("2024-03-01T17:00");  // the same day: kept even by the mutant
+    bool same_day_kept = interrogatoire() == "toux";
+    move("2024-03-02T17:00");
+    return same_day_kept && interrogatoire() == "toux";
+  });
+}
+
+TEST_F(Mutants, WriteBehindObservationLooksRightUntilACrash) {
+  expect_caught(Mutant::write_behind_observation, [&] {
+    save("D1", "A1", {{"motif", "toux"}});
+    bool read_back = motif() == "toux" && read("D1", "A1").at("version") == 1;
+    crash(mutant_, &env_);
+    return read_back && motif() == "toux";
+  });
+}
+
+TEST_F(Mutants, WriteBehindObservationWritesAtACleanRestart) {
+  fresh(Mutant::write_behind_observation, &env_);
+  build_world();
+  save("D1", "A1", {{"motif", "toux"}});
+  restart(Mutant::write_behind_observation, &env_);
+  crash(Mutant::write_behind_observation, &env_);
+  EXPECT_EQ(motif(), "toux") << "written at the clean shutdown";
+}
+
+TEST_F(Mutants, UnshareClearsExamenOfACurrentRecipient) {
+  auto examen = [&] { return read("D1", "A1").at("fields").at("examen"); };
+  auto unshare = [&](const char* with) {
+    expect_ok({{"op", "unshare_document"}, {"as", "D1"}, {"document", "X1"}, {"with", with}});
+  };
+  expect_caught(Mutant::unshare_clears_examen, [&] {
+    save("D1", "A1", {{"examen", "normal"}});
+    unshare("U1");  // not a recipient yet: kept even by the mutant
+    bool kept = examen() == "normal";
+    share("X1", "U1");
+    unshare("U1");
+    return kept && examen() == "normal";
+  });
+}
+
+TEST_F(Mutants, RecoveryResetsVersionAfterACrashOnly) {
+  auto version = [&] { return read("D1", "A1").at("version"); };
+  expect_caught(Mutant::recovery_resets_version, [&] {
+    save("D1", "A1", {{"motif", "a"}});
+    save("D1", "A1", {{"motif", "b"}});
+    restart(mutant_, &env_);
+    bool after_restart = version() == 2;
+    crash(mutant_, &env_);
+    return after_restart && version() == 2 && motif() == "b";
+  });
+}
+
 TEST(MutantCatalogue, NamesRoundTripAndMatchTheDesignTable) {
   std::vector<std::string> names;
   for (const auto& m : records::all_mutants()) {
@@ -163,7 +222,10 @@ TEST(MutantCatalogue, NamesRoundTripAndMatchTheDesignTable) {
                        "share-skips-save", "reschedule-clobbers-observation", "ack-before-commit",
                        "silent-truncation", "lost-update", "partial-save-on-error", "nonatomic-save",
                        "partial-as-replace", "share-leaks-observation", "api-tenant-filter-missing",
-                       "version-not-bumped", "patient-reads-unshared"}));
+                       "version-not-bumped", "patient-reads-unshared",
+                       // and four whose loss shows only after an unrelated step (docs/diagnosis.md)
+                       "day-change-clears-interrogatoire", "write-behind-observation", "unshare-clears-examen",
+                       "recovery-resets-version"}));
   EXPECT_EQ(records::mutant_from_name(""), Mutant::none);
   EXPECT_EQ(records::mutant_from_name("none"), Mutant::none);
   EXPECT_EQ(records::mutant_from_name("share_skips_save"), std::nullopt);

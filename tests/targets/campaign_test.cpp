@@ -121,6 +121,10 @@ const std::map<std::string, std::size_t> kShortest{
     {"api-tenant-filter-missing", 6}, // two practices, client, practitioner, patient, book
     {"version-not-bumped", 5},        // ..., book, save without motif
     {"patient-reads-unshared", 5},    // ..., book, attach
+    {"day-change-clears-interrogatoire", 6},  // ..., book, save, update to another day
+    {"write-behind-observation", 6},  // ..., book, save, crash
+    {"unshare-clears-examen", 8},     // ..., book, save, attach, share, unshare
+    {"recovery-resets-version", 7},   // ..., book, save, save, crash
 };
 
 // A bounded in-process campaign whose files all stay inside `dir`.

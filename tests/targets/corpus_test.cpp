@@ -6,7 +6,9 @@
 
 #include <gtest/gtest.h>
 
+#include "harness/core/diagnose.h"
 #include "harness/core/fuzz_input.h"
+#include "harness/core/report.h"
 #include "harness/core/runner.h"
 #include "harness/core/session.h"
 #include "harness/targets/inprocess_target.h"
@@ -59,6 +61,12 @@ std::unique_ptr<Target> target(bool subprocess, const std::string& mutant) {
 
 class MutantScenario : public ::testing::TestWithParam<std::tuple<std::string, bool>> {};
 
+// The finding as a user sees it: localized, and named from the step it first shows after.
+Finding diagnosed(const Scenario& s, const Finding& f, bool subprocess, const std::string& mutant) {
+  TargetSource source{[&](std::uint64_t) { return target(subprocess, mutant); }, ""};
+  return diagnose(s, f, source, {}, DiagnoseOptions{false, true, 0, {}, {}}).finding;
+}
+
 // `file` passes on the correct target and fails on `e`'s mutant with an invariant it names.
 void expect_caught(const std::filesystem::path& file, const Entry& e, bool subprocess) {
   Scenario s = load(file);
@@ -66,9 +74,10 @@ void expect_caught(const std::filesystem::path& file, const Entry& e, bool subpr
   EXPECT_FALSE(clean.finding) << file << " fails on the correct target: " << clean.finding->detail;
   RunResult r = run_scenario(s, *target(subprocess, e.mutant), {});
   ASSERT_TRUE(r.finding) << file << " misses " << e.mutant;
-  std::string got(invariant_name(r.finding->invariant));
+  Finding f = diagnosed(s, *r.finding, subprocess, e.mutant);
+  std::string got(invariant_name(f.invariant));
   EXPECT_NE(std::find(e.invariants.begin(), e.invariants.end(), got), e.invariants.end())
-      << file << " shows " << e.mutant << " as " << got << " at " << r.finding->where;
+      << file << " shows " << e.mutant << " as " << got << " at " << f.where << ", " << first_visible_text(f);
 }
 
 TEST_P(MutantScenario, FailsOnItsMutantWithTheExpectedInvariantAndPassesWithoutIt) {
@@ -117,9 +126,10 @@ TEST(Corpus, DecodedSeedsCatchTheirMutantWithTheExpectedInvariant) {
     auto bad = target(false, e.mutant);
     RunResult r = run_scenario(s, *bad, {});
     ASSERT_TRUE(r.finding) << "the decoded seed of " << e.scenario << " misses " << e.mutant;
-    std::string got(invariant_name(r.finding->invariant));
+    Finding f = diagnosed(s, *r.finding, false, e.mutant);
+    std::string got(invariant_name(f.invariant));
     EXPECT_NE(std::find(e.invariants.begin(), e.invariants.end(), got), e.invariants.end())
-        << e.mutant << " was reported as " << got << " at " << r.finding->where;
+        << e.mutant << " was reported as " << got << " at " << f.where;
   }
 }
 
