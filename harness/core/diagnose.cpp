@@ -59,7 +59,11 @@ std::optional<Localization> localize(const Scenario& s, const Finding& f,
   auto visible = [&](std::size_t k) -> std::optional<Finding> {
     ++out.runs;
     RunResult result = run(prefix_then(s, k, read));
-    if (result.finding && result.finding->step == k + 1 && !result.finding->harness_read) return result.finding;
+    if (!result.finding) return std::nullopt;
+    // At the read put after step k, or at the probe after step k (a crash_during) that reads the
+    // same thing: the runs have no final sweep, so a read of the harness's own is a probe.
+    const Finding& got = *result.finding;
+    if ((got.step == k + 1 && !got.harness_read) || (got.step == k && got.harness_read)) return result.finding;
     return std::nullopt;
   };
   // The read came after this many steps: the step itself is the read, a probe or the sweep
@@ -111,17 +115,21 @@ Diagnosis diagnose(const Scenario& failing, const Finding& finding, const Target
   auto try_run = [&](const Scenario& c, const RunnerOptions& r) {
     return reused ? tries.try_run(c, r) : run_checked(c, target, r);
   };
-  auto on_new_targets = [&](const Scenario& c) { return run_checked(c, target, quiet(runner, false)); };
 
   Diagnosis d{failing, finding};
+  // Counted here rather than from what localize returns: a try that localizes nothing costs too.
+  auto on_new_targets = [&](const Scenario& c) {
+    ++d.localize_runs;
+    return run_checked(c, target, quiet(runner, false));
+  };
   Signature shown = signature_of(finding);  // how the reported scenario fails, unlocalized
   std::optional<Localization> loc;
   if (o.localize && !stopped()) {
-    loc = localize(failing, finding, [&](const Scenario& c) { return try_run(c, quiet(runner, false)); });
-    if (loc) {
-      d.localize_runs += loc->runs;
-      annotate(d.finding, *loc, failing);
-    }
+    loc = localize(failing, finding, [&](const Scenario& c) {
+      ++d.localize_runs;
+      return try_run(c, quiet(runner, false));
+    });
+    if (loc) annotate(d.finding, *loc, failing);
   }
   if (o.shrink) {
     Scenario from = loc ? loc->scenario : failing;
@@ -166,7 +174,6 @@ Diagnosis diagnose(const Scenario& failing, const Finding& finding, const Target
       if (stopped() || !o.localize) break;
       auto relocated = localize(d.scenario, d.finding, on_new_targets);
       if (!relocated) break;
-      d.localize_runs += relocated->runs;
       annotate(d.finding, *relocated, d.scenario);
       if (signature_of(d.finding) == shrunk.signature || round == 1) break;
       from = relocated->scenario;

@@ -164,6 +164,8 @@ TEST(Diagnose, ATornSaveStaysAllOrNothing) {
     Diagnosis d = diagnose(s, *r.finding, source(mutant), RunnerOptions{true, seed}, {});
     EXPECT_EQ(d.finding.invariant, Invariant::all_or_nothing);
     EXPECT_EQ(d.scenario.steps.size(), 5u);
+    ASSERT_TRUE(d.finding.first_visible) << "the probe after the crash_during is localized too";
+    EXPECT_EQ(*d.finding.first_visible, 5u);
     return;
   }
   FAIL() << "no seed tore the save";
