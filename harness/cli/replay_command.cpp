@@ -55,7 +55,7 @@ ScenarioOutcome replay_file(const std::filesystem::path& file, Session& session,
     // reset-clean one is shown by the files before it, which this file alone cannot replay.
     if (outcome.finding && !r.joined) {
       outcome.finding =
-          diagnose(s, *outcome.finding, source, runner, {false, o.localize, o.reproduce, o.reuse})
+          diagnose(s, *outcome.finding, source, runner, {false, o.localize, o.reproduce, o.reuse, {}})
               .finding;
     }
     if (r.joined && outcome.finding) {

@@ -28,8 +28,8 @@ struct Finding {
 
   // Filled after the run (diagnose.h). The last step of the shortest prefix after which the
   // diverging read already fails (0: before any step), and that step; none when not localized.
-  std::optional<std::size_t> first_visible;
-  Json first_visible_step;
+  std::optional<std::size_t> first_visible{};
+  Json first_visible_step{};
   // Fresh-target replays before it was reported: how many failed the same way, of how many.
   unsigned reproduced = 0, replays = 0;
 };

@@ -53,7 +53,7 @@ Service::~Service() = default;
 void Service::close() {
   if (commit_pending_) commit_now();
   // write-behind-observation writes what it kept only now; a crash never gets here.
-  for (const auto& [id, obs] : unwritten_) durably([&] { store_->write_observation(id, obs); });
+  for (const auto& kept : unwritten_) durably([&] { store_->write_observation(kept.first, kept.second); });
   unwritten_.clear();
   store_.reset();
   if (options_.mutant == Mutant::recovery_resets_version) std::ofstream(options_.data_dir / kCleanShutdownFile).put('\n');
