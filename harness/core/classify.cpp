@@ -65,8 +65,7 @@ void History::record(std::size_t step, const Request& r, const Response& actual,
             acks_[a][i] = {step, shared};
             unchanging = unchanging && old && old->fields[i] == *r.fields()[i];
           }
-        saves_[a].push_back(step);
-        saves_made_[a].push_back({step, unchanging, answered});
+        saves_[a].push_back({step, unchanging, answered});
       } else {
         rejected_.push_back({a, r.fields(), actual.error == ErrorCode::conflict});
       }
@@ -103,8 +102,8 @@ void History::record_control(std::size_t step, StepKind kind, const Request* r, 
 
 bool History::lost_saves_show_only_in_version(const std::string& appointment, std::int64_t lost,
                                               bool with_crashed) const {
-  auto it = saves_made_.find(appointment);
-  if (lost <= 0 || it == saves_made_.end()) return false;
+  auto it = saves_.find(appointment);
+  if (lost <= 0 || it == saves_.end()) return false;
   std::vector<Save> saves;
   for (const Save& s : it->second)
     if (s.answered || with_crashed) saves.push_back(s);
@@ -142,7 +141,7 @@ Invariant History::explain_field(const std::string& appointment, std::size_t fie
     }
   // A later save that did not name this field took it away: the acknowledged value is lost,
   // whatever was shared.
-  if (auto it = saves_.find(appointment); it != saves_.end() && !it->second.empty() && it->second.back() > at)
+  if (auto it = saves_.find(appointment); it != saves_.end() && !it->second.empty() && it->second.back().step > at)
     return Invariant::ack_durable;
   if (!latest) return ack.while_shared ? Invariant::share_preserves_observation : Invariant::ack_durable;
   switch (*latest) {

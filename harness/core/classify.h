@@ -45,15 +45,14 @@ class History {
     Fields fields;
     bool conflict;
   };
-
-  std::map<std::string, std::array<Ack, 4>> acks_;
-  std::map<std::string, std::vector<std::size_t>> saves_;  // steps of acknowledged saves, by appointment
   struct Save {
     std::size_t step;
     bool unchanging;  // wrote no new value
     bool answered;    // false: the request of a crash_during
   };
-  std::map<std::string, std::vector<Save>> saves_made_;  // acknowledged or crashed, in order
+
+  std::map<std::string, std::array<Ack, 4>> acks_;
+  std::map<std::string, std::vector<Save>> saves_;  // acknowledged or crashed, in order, by appointment
   std::vector<Rejected> rejected_;
   std::vector<std::pair<std::size_t, std::pair<Event, std::string>>> events_;  // step, (event, appointment)
 };
