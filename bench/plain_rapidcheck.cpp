@@ -119,7 +119,7 @@ struct PlainCrashDuring : Cmd {
     if (completes) m.apply(request);
   }
   void run(const Model&, Target& t) const override {
-    RC_ASSERT(!t.crash_during(encode_request(request), completes ? 1 : 0));
+    RC_ASSERT(!t.crash_during(encode_request(request), CrashAt{std::nullopt, completes ? 1u : 0u}));
   }
 };
 

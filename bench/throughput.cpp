@@ -27,7 +27,7 @@ double since(Clock::time_point t0) { return std::chrono::duration<double>(Clock:
 struct Event {
   enum class Kind { call, restart, crash, crash_during } kind;
   Json request;
-  std::uint32_t point = 0;
+  CrashAt at;
 };
 using Log = std::vector<Event>;
 
@@ -48,18 +48,18 @@ class RecordingTarget : public Target {
     note(Event::Kind::crash);
     return inner_.crash();
   }
-  std::optional<TargetFault> crash_during(const Json& r, std::uint32_t p) override {
-    note(Event::Kind::crash_during, r, p);
-    return inner_.crash_during(r, p);
+  std::optional<TargetFault> crash_during(const Json& r, const CrashAt& at) override {
+    note(Event::Kind::crash_during, r, at);
+    return inner_.crash_during(r, at);
   }
   Limits limits() const override { return inner_.limits(); }
   std::string describe() const override { return inner_.describe(); }
   std::string keep_data() override { return inner_.keep_data(); }
 
  private:
-  void note(Event::Kind kind, const Json& request = {}, std::uint32_t point = 0) {
+  void note(Event::Kind kind, const Json& request = {}, CrashAt at = {}) {
     ++steps_;
-    if (log_) log_->push_back({kind, request, point});
+    if (log_) log_->push_back({kind, request, at});
   }
   Target& inner_;
   Log* log_;
@@ -121,7 +121,7 @@ Timed bare_round(const TargetOptions& target, const std::vector<Log>& logs) {
         case Event::Kind::call: t->call(e.request); break;
         case Event::Kind::restart: t->restart(); break;
         case Event::Kind::crash: t->crash(); break;
-        case Event::Kind::crash_during: t->crash_during(e.request, e.point); break;
+        case Event::Kind::crash_during: t->crash_during(e.request, e.at); break;
       }
       ++steps;
     }

@@ -49,6 +49,11 @@ ScenarioOutcome replay_file(const std::filesystem::path& file, Session& session,
   auto t0 = std::chrono::steady_clock::now();
   try {
     SessionRun r = session.run(s, runner);
+    if (r.result.not_runnable) {
+      // SPEC.md section 5: never passed, and not a finding about the target either.
+      outcome.error = file.string() + ": not runnable: " + *r.result.not_runnable;
+      return outcome;
+    }
     outcome.finding = std::move(r.result.finding);
     outcome.requests = r.result.requests;
     // A failing file is localized and replayed on new targets like a campaign's finding; a

@@ -25,7 +25,8 @@ CLI::App* add_run_command(CLI::App& app, RunOptions& options) {
   cmd->add_flag("--keep-going", o.keep_going, "go on after a finding until --time or --cases run out");
   cmd->add_flag("!--no-shrink", o.shrink, "save findings as found, without shrinking");
   add_reproduce_option(*cmd, o.reproduce);
-  cmd->add_flag("!--no-controls", o.controls, "generate no restart, crash or crash_during steps");
+  cmd->add_flag("!--no-controls", o.controls, "generate no restart, crash, crash_during or power_loss steps");
+  add_fault_options(*cmd, o.faults);
   cmd->add_flag("!--no-progress", o.progress, "no progress line");
   add_reuse_options(*cmd, o.reuse, o.jobs);
   cmd->add_option_function<double>(
@@ -41,7 +42,6 @@ int run_run(RunOptions options, const std::string& program) {
   CampaignOptions& o = options.campaign;
   validate(options.target);
   if (!o.time && !o.cases) o.time = kDefaultRunTime;
-  if (!options.target.io_faults && options.target.command.empty()) options.target.io_faults = kRunIoFaults;
   o.target = target_source(options.target);
   CampaignResult r = run_campaign(o, program, std::cout, catch_interrupts());
   print_campaign_summary(std::cout, o, r);

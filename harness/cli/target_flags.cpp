@@ -55,12 +55,26 @@ void add_target_options(CLI::App& app, TargetOptions& o) {
                  "where targets' data directories are made (default: " + default_data_root().string() + ")");
   add_duration_option(app, "--timeout", o.timeout,
                       "deadline on every answer and on a clean exit (default " + format_duration(kDefaultTimeout) + ")");
-  app.add_option_function<unsigned>(
-         "--io-faults", [&o](unsigned p) { o.io_faults = p; },
-         "percent of requests during which the in-process target's storage fails (disk full, I/O error); "
-         "the seed decides which (default: " +
-             std::to_string(kRunIoFaults) + " for run, 0 for replay)")
-      ->check(CLI::Range(0u, 100u));
+  app.add_option("--fault-library", o.fault_library,
+                 "the preload library that lets savefuzz crash a --target-cmd at an exact sync, fail its n-th write "
+                 "or sync and simulate power loss (default: libsavefuzz_faults.so beside savefuzz, or "
+                 "$SAVEFUZZ_FAULT_LIBRARY)");
+  app.add_flag("!--no-fault-library", o.use_fault_library,
+               "run a --target-cmd without the preload library: crash_during steps land at timed points, and "
+               "scenarios with power_loss or a storage fault are not runnable");
+}
+
+void add_fault_options(CLI::App& app, FaultMix& f) {
+  app.add_option("--io-faults", f.io_percent,
+                 "percent of generated requests whose n-th write or sync fails with EIO or ENOSPC (SPEC.md section 5)")
+      ->check(CLI::Range(0u, 100u))
+      ->capture_default_str();
+  app.add_flag("!--no-power-loss", f.power_loss, "generate no power_loss steps");
+  app.add_flag("!--no-sync-crashes", f.sync_crashes,
+               "crash_during steps land at a point picked from the seed, not at an exact sync");
+  app.add_flag_callback(
+      "--no-faults", [&f] { f = FaultMix{}; },
+      "generate no fault step: no storage fault, no power loss, no crash at a sync");
 }
 
 }  // namespace savefuzz

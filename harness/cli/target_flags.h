@@ -7,16 +7,19 @@
 
 #include <CLI/CLI.hpp>
 
+#include "harness/core/generate.h"
 #include "harness/core/session.h"
 #include "harness/targets/target_options.h"
 
 namespace savefuzz {
 
-// In-process `run` exercises `unavailable` unless told otherwise; `replay` injects no fault.
-inline constexpr unsigned kRunIoFaults = 2;
-
-// Declares --target, --target-cmd, --mutant, --data-root, --timeout, --io-faults on `app`.
+// Declares --target, --target-cmd, --mutant, --data-root, --timeout, --fault-library and
+// --no-fault-library on `app`.
 void add_target_options(CLI::App& app, TargetOptions& options);
+
+// Declares --io-faults, --no-power-loss, --no-sync-crashes and --no-faults: which fault steps a
+// campaign generates (run, fuzz).
+void add_fault_options(CLI::App& app, FaultMix& faults);
 
 // Workers: one per core unless told otherwise.
 unsigned default_jobs();

@@ -60,14 +60,19 @@ std::uint64_t case_seed(std::uint64_t seed, std::uint64_t case_index) {
 
 namespace {
 
-// The generator's options; the target's own limits drive the boundary texts.
-GenOptions generator_options(const CampaignOptions& o) {
+// The generator's options; the target's own limits drive the boundary texts, and what it supports
+// decides which fault steps are drawn (`support` says what that was).
+GenOptions generator_options(const CampaignOptions& o, FaultSupport& support) {
   GenOptions gen;
   auto probe = o.target.make(o.seed);
   if (auto fault = probe->start()) throw SetupError("the target failed its hello: " + fault->detail);
   gen.limits = probe->limits();
   gen.max_steps = o.max_steps;
   gen.controls = o.controls;
+  support = probe->fault_support();
+  gen.faults.io_percent = support.io_faults ? o.faults.io_percent : 0;
+  gen.faults.power_loss = support.power_loss && o.faults.power_loss;
+  gen.faults.sync_crashes = support.sync_crash && o.faults.sync_crashes;
   return gen;
 }
 
@@ -112,7 +117,7 @@ SavedFinding keep_finding(Shared& sh, const Scenario& s, const Finding& found, c
   // The case's own shape, with the schedule off, so that the command generates it again from
   // the seed alone whatever the schedule did in this run.
   std::string found_by = "`" + sh.program + " run " + o.target.flags + " --seed " + std::to_string(o.seed) +
-                         " --max-steps " + std::to_string(shape.max_steps) + (shape.controls ? "" : " --no-controls") +
+                         " --max-steps " + std::to_string(shape.max_steps) + (shape.controls ? "" : " --no-controls") + fault_flags(o.faults) +
                          " --start-budget 100` (case " + std::to_string(index) + ")";
   if (joined_cases > 1)
     found_by += " and the " + std::to_string(joined_cases - 1) + " cases before it on the same process, joined by resets";
@@ -199,7 +204,9 @@ CampaignResult run_campaign(const CampaignOptions& o, const std::string& program
   if (ec) throw SetupError("cannot create the findings folder " + o.findings_dir.string() + ": " + ec.message());
   std::optional<Clock::time_point> deadline;
   if (o.time) deadline = t0 + *o.time;
-  Shared sh{o, program, out, stop, t0, deadline, Schedule(generator_options(o), o.start_budget), Progress(out, o.progress)};
+  FaultSupport support;
+  GenOptions gen = generator_options(o, support);
+  Shared sh{o, program, out, stop, t0, deadline, Schedule(gen, o.start_budget), Progress(out, o.progress)};
 
   auto guarded = [&sh] {
     try {
@@ -232,7 +239,36 @@ CampaignResult run_campaign(const CampaignOptions& o, const std::string& program
   result.start_share = sh.schedule.start_share();
   result.control_one_in = sh.schedule.control_one_in();
   result.max_steps = sh.schedule.max_steps();
+  result.fault_support = support;
+  result.faults = gen.faults;
   return result;
+}
+
+std::string fault_flags(const FaultMix& f) {
+  std::string flags;
+  if (f.io_percent != kDefaultIoFaultPercent) flags += " --io-faults " + std::to_string(f.io_percent);
+  if (!f.power_loss) flags += " --no-power-loss";
+  if (!f.sync_crashes) flags += " --no-sync-crashes";
+  return flags;
+}
+
+void print_fault_summary(std::ostream& out, const CampaignResult& r, std::vector<std::string>& missing) {
+  const Coverage& c = r.coverage;
+  const FaultMix& f = r.faults;
+  out << "faults: crash_during at a sync=" << c.sync_crashes << " timed=" << c.timed_crashes
+      << " power_loss=" << c.control(StepKind::power_loss) << " write faults=" << c.faults_fired[0]
+      << " sync faults=" << c.faults_fired[1] << " (never reached: " << c.faults_missed
+      << ") target died on a fault and restarted=" << c.fault_deaths << "\n";
+  if (!r.fault_support.why_not.empty() && (!f.sync_crashes || !f.power_loss || !f.io_percent))
+    out << "faults off for this target: " << r.fault_support.why_not
+        << (r.fault_support.sync_crash ? "" : " (crash_during falls back to timed crashes)") << "\n";
+  auto never = [&](bool on, std::uint64_t n, const char* name) {
+    if (on && n == 0) missing.push_back(name);
+  };
+  never(f.sync_crashes, c.sync_crashes, "crash_during-at-sync");
+  never(f.power_loss, c.control(StepKind::power_loss), "power_loss");
+  never(f.io_percent > 0, c.faults_fired[0], "write-fault");
+  never(f.io_percent > 0, c.faults_fired[1], "sync-fault");
 }
 
 void print_campaign_summary(std::ostream& out, const CampaignOptions& o, const CampaignResult& r) {
@@ -253,9 +289,11 @@ void print_campaign_summary(std::ostream& out, const CampaignOptions& o, const C
     if (n == 0) missing.push_back(std::string(error_name(static_cast<ErrorCode>(i))));
   }
   out << " (malformed requests: " << c.malformed << ")\ncontrols:";
-  for (std::size_t k = 1; k <= kDrawnControlKinds; ++k)  // resets between cases are counted below
-    out << " " << step_kind_name(static_cast<StepKind>(k)) << "=" << c.control(static_cast<StepKind>(k));
+  for (std::size_t k = 1; k < kStepKindCount; ++k)  // resets between cases are counted below
+    if (drawn_control(static_cast<StepKind>(k)))
+      out << " " << step_kind_name(static_cast<StepKind>(k)) << "=" << c.control(static_cast<StepKind>(k));
   out << "\n";
+  print_fault_summary(out, r, missing);
   if (!missing.empty()) {
     out << "not exercised:";
     for (const auto& m : missing) out << " " << m;

@@ -11,12 +11,16 @@
 #include <vector>
 
 #include "harness/core/diagnose.h"
+#include "harness/core/generate.h"
 #include "harness/core/runner.h"
 #include "harness/core/schedule.h"
 #include "harness/core/session.h"
 #include "harness/core/target.h"
 
 namespace savefuzz {
+
+// Percent of generated requests that carry a storage fault, by default.
+inline constexpr unsigned kDefaultIoFaultPercent = 5;
 
 struct CampaignOptions {
   TargetSource target;
@@ -27,7 +31,9 @@ struct CampaignOptions {
   std::filesystem::path findings_dir = "findings";
   bool keep_going = false;  // go on after a finding (until time or cases run out)
   bool shrink = true;
-  bool controls = true;     // generate restart, crash, crash_during
+  bool controls = true;     // generate restart, crash, crash_during (and power_loss)
+  // The fault steps to generate, as far as the target supports them (SPEC.md section 5).
+  FaultMix faults{kDefaultIoFaultPercent, true, true};
   bool progress = true;     // a live line on a terminal, a periodic one otherwise
   ReuseOptions reuse;       // a target that resets runs case after case in one process
   double start_budget = kDefaultStartBudget;  // the largest share of time in process starts
@@ -58,7 +64,15 @@ struct CampaignResult {
   std::uint64_t control_one_in = 1;  // the schedule at the end: control steps in 1 of N cases
   std::size_t max_steps = 0;         // and cases' length
   std::uint64_t unconfirmed = 0;     // findings on a reset target no new target showed again
+  FaultSupport fault_support;        // what the target supports, probed at the start
+  FaultMix faults;                   // what was generated: the options within that support
 };
+
+// The run flags that generate `faults` again ("--io-faults 5 --no-power-loss"), for reproduce lines.
+std::string fault_flags(const FaultMix& faults);
+
+// One line per fault kind: how often each ran, and which never did (added to `missing`).
+void print_fault_summary(std::ostream& out, const CampaignResult& r, std::vector<std::string>& missing);
 
 // `program` is how to run savefuzz again (argv[0]); `stop` is raised by Ctrl-C.
 CampaignResult run_campaign(const CampaignOptions& options, const std::string& program, std::ostream& out,

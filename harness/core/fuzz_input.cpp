@@ -115,8 +115,11 @@ Scenario decode_fuzz_input(std::span<const std::uint8_t> data, const Limits& lim
     std::size_t control = r.tag < kRequestTags ? 0 : 1 + (r.tag - kRequestTags) / kTagsPerControl;
     if (r.tag < kRequestTags) {
       s.steps.push_back(drawer.request_step(static_cast<Op>(r.tag % kOpCount)));
-    } else if (r.tag < kLiteralTag && control <= kDrawnControlKinds) {
-      s.steps.push_back(drawer.control_step(static_cast<StepKind>(control)));
+    } else if (r.tag < kLiteralTag && static_cast<StepKind>(control) == StepKind::reset) {
+      s.steps.push_back(drawer.faulty_request_step(static_cast<Op>(choices.below(kOpCount))));
+    } else if (r.tag < kLiteralTag) {
+      auto kind = static_cast<StepKind>(control);
+      s.steps.push_back(drawer.control_step(kind, kind == StepKind::crash_during && choices.below(4) != 0));
     } else if (auto step = literal_step(r.body)) {  // a free control slot decodes as a literal
       drawer.note(*step);
       s.steps.push_back(std::move(*step));

@@ -17,9 +17,10 @@ namespace savefuzz {
 // sizes the world (the set-up preamble), or with tag 255 asks for none; each later record is one
 // step:
 //   tag   0..207  a request of op (tag % kOpCount), its arguments drawn from the body's bytes
-//   tag 208..247  a control step, 8 tags per kind in StepKind order: 208..215 restart, 216..223
-//                 crash, 224..231 crash_during of a drawn write; 232..239 and 240..247 are kept
-//                 for two more control kinds, and decode as literal steps until one claims them
+//   tag 208..247  8 tags per step kind in StepKind order: 208..215 restart, 216..223 crash,
+//                 224..231 crash_during of a drawn write (at an exact sync or not, drawn),
+//                 232..239 (reset's slot, never drawn) a request with a storage fault, its op drawn
+//                 from the body, 240..247 power_loss
 //   tag 248..255  a literal step: the body is the step's JSON as a scenario file writes it
 //                 (its "expect" is dropped: the model is the oracle)
 // So inputs written before a new control kind decode as they did, except records in its 8 tags
@@ -34,10 +35,10 @@ struct FuzzRecord {
 
 inline constexpr std::uint8_t kRequestTags = 208;  // tags below: requests
 inline constexpr std::uint8_t kTagsPerControl = 8;
-inline constexpr std::size_t kControlSlots = 5;   // three control kinds and two free slots
+inline constexpr std::size_t kControlSlots = 5;   // one per control kind
 inline constexpr std::uint8_t kLiteralTag = kRequestTags + kTagsPerControl * kControlSlots;  // 248
 inline constexpr std::uint8_t kNoWorldTag = 255;
-static_assert(kDrawnControlKinds <= kControlSlots, "no tags left for another control step kind");
+static_assert(kControlKindCount <= kControlSlots, "no tags left for another control step kind");
 inline constexpr std::size_t kMaxFuzzSteps = 256;  // later records are ignored: bounded executions
 
 std::vector<FuzzRecord> split_records(std::span<const std::uint8_t> data);

@@ -306,19 +306,34 @@ std::vector<Step> StepDrawer::world(const WorldSize& n) {
 
 Step StepDrawer::request_step(Op op) { return impl_->step(op); }
 
-Step StepDrawer::crash_during_step() {
+Step StepDrawer::faulty_request_step(Op op) {
+  Builder& b = *impl_;
+  StorageFault f;
+  f.on = b.chance(50) ? StorageFault::On::sync : StorageFault::On::write;
+  // A small write makes one sync: mostly the first, so sync faults fire as often as write faults.
+  f.n = f.on == StorageFault::On::sync && b.chance(70) ? 1u : b.roll(1u, (f.on == StorageFault::On::sync ? kMaxDrawnSync : kMaxDrawnFaultN) + 1);
+  f.error = b.chance(30) ? StorageFault::Errno::enospc : StorageFault::Errno::eio;
+  Step step = impl_->step(op);
+  std::get<RequestStep>(step.body).fault = f;
+  return step;
+}
+
+Step StepDrawer::crash_during_step(bool at_sync) {
   Builder& b = *impl_;
   Request r = b.request(b.pick(std::vector<Op>{Op::save_observation, Op::save_observation, Op::share_document,
                                                Op::update_appointment, Op::attach_document, Op::book_appointment}));
   b.model().apply(r);
-  return Step::crash_during(Call::of(r));
+  std::optional<unsigned> k;
+  if (at_sync) k = b.roll(1u, kMaxDrawnSync + 1);
+  return Step::crash_during(Call::of(r), k);
 }
 
-Step StepDrawer::control_step(StepKind kind) {
+Step StepDrawer::control_step(StepKind kind, bool at_sync) {
   switch (kind) {
     case StepKind::restart: return Step::restart();
     case StepKind::crash: return Step::crash();
-    case StepKind::crash_during: return crash_during_step();
+    case StepKind::crash_during: return crash_during_step(at_sync);
+    case StepKind::power_loss: return Step::power_loss();
     case StepKind::request:
     case StepKind::reset: break;
   }
@@ -347,8 +362,13 @@ rc::Gen<Scenario> scenario_gen(const GenOptions& options) {
     if (ops.empty()) ops.push_back(Op::save_observation);
     std::vector<StepKind> controls;
     if (options.controls)
-      for (std::size_t k = 1; k <= kDrawnControlKinds; ++k)
-        if (d.chance(40)) controls.push_back(static_cast<StepKind>(k));
+      for (std::size_t k = 1; k < kStepKindCount; ++k) {
+        auto kind = static_cast<StepKind>(k);
+        if (!drawn_control(kind) || (kind == StepKind::power_loss && !options.faults.power_loss)) continue;
+        if (d.chance(40)) controls.push_back(kind);
+      }
+    // Swarm again: some scenarios fail storage often, some never.
+    unsigned io_percent = options.faults.io_percent && d.chance(60) ? options.faults.io_percent : 0;
 
     // Set-up preamble: a world to act in.
     Scenario s{"generated", "", drawer.world(WorldSize::draw(c))};
@@ -357,10 +377,13 @@ rc::Gen<Scenario> scenario_gen(const GenOptions& options) {
     std::size_t body = *gen::inRange<std::size_t>(0, room + 1);  // grows with size: small cases first
     for (std::size_t i = 0; i < body; ++i) {
       if (!controls.empty() && d.chance(8)) {
-        s.steps.push_back(drawer.control_step(d.pick(controls)));
+        s.steps.push_back(drawer.control_step(d.pick(controls), options.faults.sync_crashes && d.chance(80)));
         continue;
       }
-      s.steps.push_back(drawer.request_step(d.pick(ops)));
+      Op op = d.pick(ops);
+      // Only writes meet failing storage: a read's fault would never fire.
+      bool fault = io_percent && spec(op).mutating && d.chance(static_cast<int>(io_percent));
+      s.steps.push_back(fault ? drawer.faulty_request_step(op) : drawer.request_step(op));
     }
     return s;
   });

@@ -40,8 +40,10 @@ class StepDrawer {
 
   std::vector<Step> world(const WorldSize& size);  // the set-up preamble
   Step request_step(Op op);                        // sometimes malformed on purpose
-  Step crash_during_step();                        // a crash during a write
-  Step control_step(StepKind kind);                // a restart, crash or crash_during
+  Step faulty_request_step(Op op);                 // with a storage fault (SPEC.md section 5)
+  // A crash during a write; with `at_sync`, killed at its K-th sync (K drawn from 1..kMaxDrawnSync).
+  Step crash_during_step(bool at_sync = false);
+  Step control_step(StepKind kind, bool at_sync = false);  // a restart, crash, crash_during or power_loss
   void note(const Step& step);                     // a step from elsewhere joins the model
 
  private:
@@ -49,10 +51,25 @@ class StepDrawer {
   std::unique_ptr<Impl> impl_;
 };
 
+// The crash K and fault n drawn: a save's commit makes one or two syncs and a few writes, so small
+// values reach every point of it; the shrinker only ever lowers them.
+inline constexpr unsigned kMaxDrawnSync = 4;
+inline constexpr unsigned kMaxDrawnFaultN = 4;
+
+// Which of SPEC.md section 5's fault steps generation draws (those the target supports).
+struct FaultMix {
+  unsigned io_percent = 0;    // percent of requests that carry a storage fault
+  bool power_loss = false;    // power_loss among the control steps
+  bool sync_crashes = false;  // crash_during steps at an exact sync ("at")
+
+  bool any() const { return io_percent > 0 || power_loss || sync_crashes; }
+};
+
 struct GenOptions {
   Limits limits;               // the target's, from its hello
   std::size_t max_steps = 40;  // scenario length at the largest size
-  bool controls = true;        // restart, crash, crash_during allowed
+  bool controls = true;        // restart, crash, crash_during (and power_loss when faults allow) allowed
+  FaultMix faults;
 };
 
 // A scenario: a set-up preamble drawn from small id pools, then steps whose arguments are drawn

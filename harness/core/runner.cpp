@@ -50,21 +50,47 @@ class Run {
       report_fault(*f, 0, "start", Json{{"op", "hello"}, {"protocol", 1}});
       return done();
     }
+    support_ = target_.fault_support();
+    if (auto why = unrunnable_step(scenario)) {
+      RunResult r = done();
+      r.not_runnable = *why;
+      return r;
+    }
     candidates_ = {Model(target_.limits())};
+    std::uint32_t power_losses = 0;
     std::size_t n = 0;
     for (const Step& step : scenario.steps) {
       ++n;
       bool ok = std::visit(
-          overloaded{[&](const RequestStep& s) { return exchange(s.call, n, "step " + std::to_string(n), s.expect); },
+          overloaded{[&](const RequestStep& s) {
+                       return exchange(s.call, n, "step " + std::to_string(n), s.expect, false, s.fault ? &*s.fault : nullptr);
+                     },
                      [&](const RestartStep&) { return control(step, n, [&] { return target_.restart(); }); },
                      [&](const CrashStep&) { return control(step, n, [&] { return target_.crash(); }); },
                      [&](const CrashDuringStep& s) {
                        return control(step, n, [&] {
-                         if (const Request* r = s.call.request()) widen(*r);
-                         return target_.crash_during(s.call.wire, crash_point_for(options_.seed, s.call.wire));
+                         if (const Request* r = s.call.request()) {
+                           if (candidates_.size() == 1) uncertain_.push_back({candidates_.front(), {}});
+                           widen(*r);
+                           if (candidates_.size() == 1 && uncertain_.size() && uncertain_.back().before == candidates_.front())
+                             uncertain_.pop_back();  // its outcome is certain: nothing to undo later
+                         }
+                         bool exact = s.at_sync && support_.sync_crash;
+                         ++(exact ? coverage_.sync_crashes : coverage_.timed_crashes);
+                         return target_.crash_during(
+                             s.call.wire, CrashAt{exact ? s.at_sync : std::nullopt, crash_point_for(options_.seed, s.call.wire)});
                        });
                      },
-                     [&](const ResetStep&) { return reset(step, n); }},
+                     [&](const ResetStep&) { return reset(step, n); },
+                     [&](const PowerLossStep&) {
+                       // The tear depends on the seed and on which power loss this is, not on the
+                       // step's position: shrinking other steps away does not move it.
+                       return control(step, n, [&] {
+                         auto fault = target_.power_loss(crash_point(options_.seed ^ 0x9051, power_losses++));
+                         add_states_without_unacknowledged_writes();
+                         return fault;
+                       });
+                     }},
           step.body);
       if (!ok) return done();
     }
@@ -75,7 +101,25 @@ class Run {
  private:
   RunResult done() {
     if (finding_ && options_.keep_data) finding_->data_dir = target_.keep_data();
-    return {std::move(finding_), requests_, coverage_};
+    RunResult r;
+    r.finding = std::move(finding_);
+    r.requests = requests_;
+    r.coverage = coverage_;
+    return r;
+  }
+
+  // Why the scenario cannot run on this target, if it cannot: SPEC.md section 5 reports such
+  // scenarios as not runnable, never as passed.
+  std::optional<std::string> unrunnable_step(const Scenario& scenario) const {
+    for (std::size_t i = 0; i < scenario.steps.size(); ++i) {
+      const Step& s = scenario.steps[i];
+      const auto* fault = s.fault();
+      bool power = s.kind() == StepKind::power_loss;
+      if ((power && !support_.power_loss) || (fault && *fault && !support_.io_faults))
+        return "step " + std::to_string(i + 1) + " (" + (power ? "power_loss" : "a storage fault") +
+               ") cannot run on " + target_.describe() + ": " + support_.why_not;
+    }
+    return std::nullopt;
   }
 
   void report_fault(const TargetFault& f, std::size_t step, const std::string& where, const Json& request) {
@@ -87,15 +131,21 @@ class Run {
 
   // One request: send, decode, compare with every candidate, keep those that agree.
   bool exchange(const Call& call, std::size_t step, const std::string& where, const std::optional<Json>& expect,
-                bool harness_read = false) {
-    Reply reply = target_.call(call.wire);
+                bool harness_read = false, const StorageFault* fault = nullptr) {
+    bool fired = false;
+    Reply reply = fault ? target_.call_with_fault(call.wire, *fault, fired) : target_.call(call.wire);
     ++requests_;
+    if (fault) {
+      if (fired) ++coverage_.faults_fired[static_cast<std::size_t>(fault->on)];
+      else ++coverage_.faults_missed;
+    }
+    const Request* r = call.request();
     if (auto* f = std::get_if<TargetFault>(&reply)) {
+      if (fired && f->kind == TargetFault::Kind::died) return died_on_fault(call, step, where);
       report_fault(*f, step, where, call.wire);
       return false;
     }
     const Json& answer = std::get<Json>(reply);
-    const Request* r = call.request();
     auto decoded = decode_answer(answer, r ? std::optional<Op>(r->op) : std::nullopt);
     if (auto* why = std::get_if<Error>(&decoded)) {
       finding_ = Finding{Invariant::protocol, step, where, call.wire, nullptr, answer, "malformed answer: " + why->message, {}, {}};
@@ -106,6 +156,7 @@ class Run {
     else ++coverage_.malformed;
     ++coverage_.answers[actual.error ? static_cast<std::size_t>(*actual.error) + 1 : 0];
 
+    if (fired) return refused_on_fault(call, step, where, *fault, answer, actual, expect);
     bool mutating = r && spec(r->op).mutating;
     bool storage_refused = mutating && actual.error == ErrorCode::unavailable;
     // History reads the state before the step, so it is recorded before any candidate applies it.
@@ -149,11 +200,52 @@ class Run {
       return false;
     }
     candidates_ = std::move(kept);
+    if (r && mutating && !storage_refused)
+      for (Uncertain& u : uncertain_) u.after.push_back({*r, actual});
     if (expect && !matches(*expect, answer_without_id(answer))) {
       finding_ = Finding{Invariant::scenario_expect, step, where, call.wire, *expect, answer_without_id(answer),
                          "the answer does not match the step's \"expect\"", {}, {}};
       return false;
     }
+    return true;
+  }
+
+  // SPEC.md section 5: a request whose n-th write or sync failed answers `unavailable`, and
+  // changes nothing; whatever it touched is read back at the next read or the final sweep.
+  bool refused_on_fault(const Call& call, std::size_t step, const std::string& where, const StorageFault& fault,
+                        const Json& answer, const Response& actual, const std::optional<Json>& expect) {
+    const Request* r = call.request();
+    if (r) history_.record(step, *r, actual, candidates_.front());
+    if (actual.error != ErrorCode::unavailable) {
+      Response unavailable{ErrorCode::unavailable, {}};
+      finding_ = Finding{Invariant::explicit_errors, step, where, call.wire, to_json(unavailable), answer_without_id(answer),
+                         "its " + std::string(fault.on == StorageFault::On::sync ? "sync" : "write") + " " +
+                             std::to_string(fault.n) + " failed (" + (fault.error == StorageFault::Errno::enospc ? "ENOSPC" : "EIO") +
+                             "), so it must answer unavailable and change nothing",
+                         {}, {}};
+      return false;
+    }
+    if (expect && !matches(*expect, answer_without_id(answer))) {
+      finding_ = Finding{Invariant::scenario_expect, step, where, call.wire, *expect, answer_without_id(answer),
+                         "the answer does not match the step's \"expect\"", {}, {}};
+      return false;
+    }
+    return true;
+  }
+
+  // SPEC.md 4a.13: a target may die when its storage fails. It is started again, and the read of
+  // what the request touched must show none of it.
+  bool died_on_fault(const Call& call, std::size_t step, const std::string& where) {
+    ++coverage_.fault_deaths;
+    const Request* r = call.request();
+    if (r) history_.record(step, *r, Response{ErrorCode::unavailable, {}}, candidates_.front());
+    history_.record_control(step, StepKind::crash, nullptr, candidates_.front());
+    if (std::optional<TargetFault> f = target_.crash()) {
+      report_fault(*f, step, where + " (starting again after it died on its storage fault)", call.wire);
+      return false;
+    }
+    if (r)
+      if (auto probe = probe_for(*r)) return exchange(Call::of(*probe), step, "probe after " + where, std::nullopt, true);
     return true;
   }
 
@@ -185,7 +277,24 @@ class Run {
     }
     candidates_ = {Model(target_.limits())};
     history_ = History{};
+    uncertain_.clear();
     return true;
+  }
+
+  // A power loss keeps every acknowledged write but may drop what a crash_during wrote without an
+  // answer (it need not have been synced). For each such crash_during since the last power loss,
+  // the state without it: its "before" state with every later acknowledged write applied again.
+  // When one of those writes answers otherwise there, it depended on the dropped write, so the
+  // target had to keep that one too: no such state.
+  void add_states_without_unacknowledged_writes() {
+    for (const Uncertain& u : uncertain_) {
+      Model alt = u.before;
+      bool possible = std::all_of(u.after.begin(), u.after.end(),
+                                  [&](const auto& done) { return alt.apply(done.first) == done.second; });
+      if (possible && std::find(candidates_.begin(), candidates_.end(), alt) == candidates_.end())
+        candidates_.push_back(std::move(alt));
+    }
+    uncertain_.clear();
   }
 
   // After a crash_during of `r`, both "never happened" and "happened" are allowed.
@@ -228,8 +337,17 @@ class Run {
     }
   }
 
+  // A crash_during whose outcome was unknown: the state before it, and the acknowledged writes
+  // since (request and answer), until the next power loss.
+  struct Uncertain {
+    Model before;
+    std::vector<std::pair<Request, Response>> after;
+  };
+
   Target& target_;
   RunnerOptions options_;
+  FaultSupport support_;
+  std::vector<Uncertain> uncertain_;
   std::vector<Model> candidates_;
   History history_;
   std::size_t requests_ = 0;
@@ -244,6 +362,11 @@ void Coverage::add(const Coverage& o) {
   for (std::size_t i = 0; i < answers.size(); ++i) answers[i] += o.answers[i];
   for (std::size_t i = 0; i < controls.size(); ++i) controls[i] += o.controls[i];
   malformed += o.malformed;
+  sync_crashes += o.sync_crashes;
+  timed_crashes += o.timed_crashes;
+  for (std::size_t i = 0; i < faults_fired.size(); ++i) faults_fired[i] += o.faults_fired[i];
+  faults_missed += o.faults_missed;
+  fault_deaths += o.fault_deaths;
 }
 
 RunResult run_scenario(const Scenario& scenario, Target& target, const RunnerOptions& options) {

@@ -49,6 +49,13 @@ struct Coverage {
   std::array<std::uint64_t, kErrorCodeCount + 1> answers{};  // [0] ok, then by ErrorCode + 1
   std::uint64_t malformed = 0;                             // requests the typed form cannot hold
   std::array<std::uint64_t, kControlKindCount> controls{};  // by StepKind, request excluded
+  // SPEC.md section 5's fault steps, as they ran: crash_during steps killed at an exact sync call
+  // and those killed at a timed point (no "at", or a target that cannot count syncs); storage
+  // faults that fired, by StorageFault::On; fault steps whose n-th write or sync never came; and
+  // targets that died on a fault and were started again.
+  std::uint64_t sync_crashes = 0, timed_crashes = 0;
+  std::array<std::uint64_t, 2> faults_fired{};
+  std::uint64_t faults_missed = 0, fault_deaths = 0;
 
   std::uint64_t& control(StepKind k) { return controls[static_cast<std::size_t>(k) - 1]; }
   std::uint64_t control(StepKind k) const { return controls[static_cast<std::size_t>(k) - 1]; }
@@ -58,6 +65,9 @@ struct Coverage {
 
 struct RunResult {
   std::optional<Finding> finding;
+  // Set when the scenario has a step this target cannot run (a power_loss, a storage fault): the
+  // scenario neither passed nor failed.
+  std::optional<std::string> not_runnable;
   std::size_t requests = 0;  // requests sent to the target, hellos excluded
   Coverage coverage;
 };

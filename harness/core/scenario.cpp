@@ -2,6 +2,7 @@
 #include "harness/core/scenario.h"
 
 #include <algorithm>
+#include <cerrno>
 #include <array>
 #include <fstream>
 #include <set>
@@ -35,7 +36,8 @@ const Call* Step::call() const {
                                [](const RestartStep&) -> const Call* { return nullptr; },
                                [](const CrashStep&) -> const Call* { return nullptr; },
                                [](const CrashDuringStep& c) -> const Call* { return &c.call; },
-                               [](const ResetStep&) -> const Call* { return nullptr; }},
+                               [](const ResetStep&) -> const Call* { return nullptr; },
+                               [](const PowerLossStep&) -> const Call* { return nullptr; }},
                     body);
 }
 
@@ -44,6 +46,53 @@ Call* Step::call() { return const_cast<Call*>(std::as_const(*this).call()); }
 const std::optional<Json>* Step::expect() const {
   const auto* r = std::get_if<RequestStep>(&body);
   return r ? &r->expect : nullptr;
+}
+
+const std::optional<StorageFault>* Step::fault() const {
+  const auto* r = std::get_if<RequestStep>(&body);
+  return r ? &r->fault : nullptr;
+}
+
+int StorageFault::errno_value() const { return error == Errno::enospc ? ENOSPC : EIO; }
+
+Json StorageFault::to_json() const {
+  return Json{{"on", on == On::sync ? "sync" : "write"}, {"n", n}, {"errno", error == Errno::enospc ? "ENOSPC" : "EIO"}};
+}
+
+namespace {
+
+// A count in a fault (n, or a crash_during's sync K): an integer 1..kMaxFaultN.
+std::optional<unsigned> fault_count(const Json& v) {
+  if (!v.is_number_integer()) return std::nullopt;
+  auto n = v.get<std::int64_t>();
+  if (n < 1 || n > static_cast<std::int64_t>(kMaxFaultN)) return std::nullopt;
+  return static_cast<unsigned>(n);
+}
+
+}  // namespace
+
+Result<StorageFault> StorageFault::parse(const Json& j) {
+  if (!j.is_object()) return Error{"\"fault\" must be an object {\"on\", \"n\", \"errno\"}"};
+  StorageFault f;
+  for (const auto& [k, v] : j.items()) {
+    if (k == "on") {
+      if (v == "write") f.on = On::write;
+      else if (v == "sync") f.on = On::sync;
+      else return Error{"fault \"on\" must be \"write\" or \"sync\""};
+    } else if (k == "n") {
+      auto n = fault_count(v);
+      if (!n) return Error{"fault \"n\" must be an integer from 1 to " + std::to_string(kMaxFaultN)};
+      f.n = *n;
+    } else if (k == "errno") {
+      if (v == "EIO") f.error = Errno::eio;
+      else if (v == "ENOSPC") f.error = Errno::enospc;
+      else return Error{"fault \"errno\" must be \"EIO\" or \"ENOSPC\""};
+    } else {
+      return Error{"unknown key \"" + k + "\" in \"fault\" (on, n, errno)"};
+    }
+  }
+  if (!j.contains("on") || !j.contains("n")) return Error{"\"fault\" needs \"on\" and \"n\""};
+  return f;
 }
 
 namespace {
@@ -60,11 +109,18 @@ Result<Step> parse_control(const std::string& name, const Json& j) {
     using Kind = std::variant_alternative_t<I, StepBody>;
     if (name != Kind::kName) return parse_control<I + 1>(name, j);
     if constexpr (std::is_same_v<Kind, CrashDuringStep>) {
-      for (const auto& [k, v] : j.items())
-        if (k != "control" && k != "request") return Error{"unknown key \"" + k + "\" in a control step"};
+      std::optional<unsigned> at_sync;
+      for (const auto& [k, v] : j.items()) {
+        if (k == "at") {
+          if (!v.is_object() || v.size() != 1 || !v.contains("sync") || !(at_sync = fault_count(v["sync"])))
+            return Error{"crash_during \"at\" must be {\"sync\": K} with K from 1 to " + std::to_string(kMaxFaultN)};
+        } else if (k != "control" && k != "request") {
+          return Error{"unknown key \"" + k + "\" in a control step"};
+        }
+      }
       if (!j.contains("request")) return Error{"crash_during needs \"request\""};
       if (auto bad = check_request_object(j["request"])) return Error{"crash_during request: " + *bad};
-      return Step::crash_during(Call::of(j["request"]));
+      return Step::crash_during(Call::of(j["request"]), at_sync);
     } else if constexpr (std::is_same_v<Kind, ResetStep>) {
       return Error{"reset is a request of SPEC.md section 8: write {\"op\":\"reset\"}"};
     } else {
@@ -91,11 +147,19 @@ Result<Step> parse_step(const Json& j) {
       if (k != "op") return Error{"a reset step has no \"" + k + "\""};
     return Step::reset();
   }
+  std::optional<StorageFault> fault;
+  if (j.contains("fault")) {
+    if (!has_op) return Error{"\"fault\" belongs on request steps, not control steps"};
+    auto f = StorageFault::parse(j["fault"]);
+    if (auto* bad = std::get_if<Error>(&f)) return *bad;
+    fault = std::get<StorageFault>(f);
+  }
   if (has_op) {
     Json wire = j;
     wire.erase("expect");
+    wire.erase("fault");
     if (auto bad = check_request_object(wire)) return Error{*bad};
-    return Step::request(Call::of(wire), expect);
+    return Step::request(Call::of(wire), expect, fault);
   }
   if (expect) return Error{"\"expect\" belongs on request steps, not control steps"};
   const Json& c = j["control"];
@@ -121,22 +185,26 @@ Json parse_strict(const std::string& text) {
 
 std::string_view step_kind_name(StepKind k) {
   static constexpr std::array<std::string_view, kStepKindCount> kNames{
-      "request", RestartStep::kName, CrashStep::kName, CrashDuringStep::kName, ResetStep::kName};
+      "request", RestartStep::kName, CrashStep::kName, CrashDuringStep::kName, ResetStep::kName, PowerLossStep::kName};
   return kNames[static_cast<std::size_t>(k)];
 }
 
 Json Step::to_json() const {
   return std::visit(overloaded{[](const RequestStep& r) {
                                  Json j = r.call.wire;
+                                 if (r.fault) j["fault"] = r.fault->to_json();
                                  if (r.expect) j["expect"] = *r.expect;
                                  return j;
                                },
                                [](const RestartStep&) { return Json{{"control", RestartStep::kName}}; },
                                [](const CrashStep&) { return Json{{"control", CrashStep::kName}}; },
                                [](const CrashDuringStep& c) {
-                                 return Json{{"control", CrashDuringStep::kName}, {"request", c.call.wire}};
+                                 Json j{{"control", CrashDuringStep::kName}, {"request", c.call.wire}};
+                                 if (c.at_sync) j["at"] = Json{{"sync", *c.at_sync}};
+                                 return j;
                                },
-                               [](const ResetStep&) { return Json{{"op", ResetStep::kName}}; }},
+                               [](const ResetStep&) { return Json{{"op", ResetStep::kName}}; },
+                               [](const PowerLossStep&) { return Json{{"control", PowerLossStep::kName}}; }},
                     body);
 }
 

@@ -10,6 +10,7 @@
 
 #include "harness/core/op_table.h"
 #include "harness/core/status.h"
+#include "harness/core/storage_fault.h"
 
 namespace savefuzz {
 
@@ -29,6 +30,7 @@ struct Call {
 struct RequestStep {
   Call call;
   std::optional<Json> expect;  // partial match on the answer
+  std::optional<StorageFault> fault;
 };
 struct RestartStep {
   static constexpr std::string_view kName = "restart";
@@ -39,6 +41,10 @@ struct CrashStep {
 struct CrashDuringStep {
   static constexpr std::string_view kName = "crash_during";
   Call call;
+  // `"at": {"sync": K}`: killed inside the target's K-th sync call while handling the request, or
+  // right after it writes its answer when it makes fewer. Without it the harness picks the point
+  // from the seed.
+  std::optional<unsigned> at_sync;
 };
 // SPEC.md section 8's `reset`, written {"op":"reset"} in a scenario file: every entity and value
 // is dropped. Never generated: the harness joins the scenarios a reset target ran with it when
@@ -48,16 +54,21 @@ struct CrashDuringStep {
 struct ResetStep {
   static constexpr std::string_view kName = "reset";
 };
-using StepBody = std::variant<RequestStep, RestartStep, CrashStep, CrashDuringStep, ResetStep>;
+// A crash, and every write the target made since its last completed sync of that file is lost (the
+// last one may be torn at a 512-byte boundary). Only targets whose storage the harness sees run it.
+struct PowerLossStep {
+  static constexpr std::string_view kName = "power_loss";
+};
+using StepBody = std::variant<RequestStep, RestartStep, CrashStep, CrashDuringStep, ResetStep, PowerLossStep>;
 
 // StepBody's alternatives by index, for tables and counters; the static_assert keeps them in step.
-enum class StepKind : std::uint8_t { request, restart, crash, crash_during, reset };
+enum class StepKind : std::uint8_t { request, restart, crash, crash_during, reset, power_loss };
 inline constexpr std::size_t kStepKindCount = std::variant_size_v<StepBody>;
-static_assert(kStepKindCount == static_cast<std::size_t>(StepKind::reset) + 1,
+static_assert(kStepKindCount == static_cast<std::size_t>(StepKind::power_loss) + 1,
               "StepKind lists StepBody's alternatives in order");
 inline constexpr std::size_t kControlKindCount = kStepKindCount - 1;  // all but request
-// The control kinds generators and fuzz inputs draw (1..this): restart, crash, crash_during.
-inline constexpr std::size_t kDrawnControlKinds = static_cast<std::size_t>(StepKind::crash_during);
+// The control kinds generators and fuzz inputs draw: all but reset (which only joins scenarios).
+constexpr bool drawn_control(StepKind k) { return k != StepKind::request && k != StepKind::reset; }
 std::string_view step_kind_name(StepKind k);
 
 // std::visit(overloaded{[](const RequestStep&) {...}, ...}, step.body): one lambda per kind.
@@ -71,11 +82,16 @@ overloaded(F...) -> overloaded<F...>;
 struct Step {
   StepBody body;
 
-  static Step request(Call c, std::optional<Json> expect = std::nullopt) { return {RequestStep{std::move(c), std::move(expect)}}; }
+  static Step request(Call c, std::optional<Json> expect = std::nullopt, std::optional<StorageFault> fault = std::nullopt) {
+    return {RequestStep{std::move(c), std::move(expect), fault}};
+  }
   static Step restart() { return {RestartStep{}}; }
   static Step crash() { return {CrashStep{}}; }
-  static Step crash_during(Call c) { return {CrashDuringStep{std::move(c)}}; }
+  static Step crash_during(Call c, std::optional<unsigned> at_sync = std::nullopt) {
+    return {CrashDuringStep{std::move(c), at_sync}};
+  }
   static Step reset() { return {ResetStep{}}; }
+  static Step power_loss() { return {PowerLossStep{}}; }
 
   StepKind kind() const { return static_cast<StepKind>(body.index()); }
   bool is_request() const { return kind() == StepKind::request; }
@@ -83,6 +99,7 @@ struct Step {
   const Call* call() const;
   Call* call();
   const std::optional<Json>* expect() const;  // request steps only
+  const std::optional<StorageFault>* fault() const;  // request steps only
   Json to_json() const;
 };
 

@@ -15,17 +15,30 @@ void edit_wire(Step& step, Edit edit) {
   *call = Call::of(call->wire);
 }
 
-// The same step made simpler, where its kind allows: a request without its expect; a
-// crash_during as the plain request (the crash was not needed) or as a plain crash (the request
-// was not needed).
+// The same step made simpler, where its kind allows: a request without its storage fault, with
+// the fault at an earlier call, or without its expect; a crash_during as the plain request (the
+// crash was not needed), as a plain crash (the request was not needed), or at an earlier sync; a
+// power loss as a plain crash (losing unsynced writes was not needed).
 std::vector<Step> simpler_steps(const Step& step) {
   return std::visit(overloaded{[](const RequestStep& r) -> std::vector<Step> {
-                                 if (!r.expect) return {};
-                                 return {Step::request(r.call)};
+                                 std::vector<Step> out;
+                                 if (r.fault) {
+                                   out.push_back(Step::request(r.call, r.expect));
+                                   if (r.fault->n > 1) {
+                                     StorageFault earlier = *r.fault;
+                                     --earlier.n;
+                                     out.push_back(Step::request(r.call, r.expect, earlier));
+                                   }
+                                 }
+                                 if (r.expect) out.push_back(Step::request(r.call, std::nullopt, r.fault));
+                                 return out;
                                },
                                [](const CrashDuringStep& c) -> std::vector<Step> {
-                                 return {Step::request(c.call), Step::crash()};
+                                 std::vector<Step> out{Step::request(c.call), Step::crash()};
+                                 if (c.at_sync && *c.at_sync > 1) out.push_back(Step::crash_during(c.call, *c.at_sync - 1));
+                                 return out;
                                },
+                               [](const PowerLossStep&) -> std::vector<Step> { return {Step::crash()}; },
                                [](const auto&) -> std::vector<Step> { return {}; }},
                     step.body);
 }

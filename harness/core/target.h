@@ -12,6 +12,7 @@
 #include "harness/core/json.h"
 #include "harness/core/limits.h"
 #include "harness/core/status.h"
+#include "harness/core/storage_fault.h"
 
 namespace savefuzz {
 
@@ -53,6 +54,24 @@ struct StartStats {
 // An answer object whose id matched, or the fault that prevented one.
 using Reply = std::variant<Json, TargetFault>;
 
+// Which of SPEC.md section 5's fault steps a target runs exactly. A crash_during "at" a sync falls
+// back to a crash point chosen from the seed where sync crashes are not supported; a power_loss
+// or a request with a "fault" makes the scenario not runnable there (never passed).
+struct FaultSupport {
+  bool sync_crash = false;
+  bool power_loss = false;
+  bool io_faults = false;
+  std::string why_not;  // when any is false: why, for the summary ("the fault library did not load")
+};
+
+// Where a crash_during kills the target: inside its `sync`-th sync call while handling the request
+// (or right after its answer when it makes fewer), or, without `sync` or without support for it,
+// at a point derived from `point` (deterministic for a given value).
+struct CrashAt {
+  std::optional<unsigned> sync;
+  std::uint32_t point = 0;
+};
+
 class Target {
  public:
   virtual ~Target() = default;
@@ -63,9 +82,17 @@ class Target {
   virtual Reply call(const Json& request) = 0;  // request without id: the target numbers it
   virtual std::optional<TargetFault> restart() = 0;
   virtual std::optional<TargetFault> crash() = 0;
-  // Sends `request`, kills the target without reading the answer at a point chosen by
-  // `crash_point` (deterministic for a given value), and starts it again.
-  virtual std::optional<TargetFault> crash_during(const Json& request, std::uint32_t crash_point) = 0;
+  // Sends `request`, kills the target without reading the answer where `at` says, and starts it
+  // again.
+  virtual std::optional<TargetFault> crash_during(const Json& request, const CrashAt& at) = 0;
+  // Kills the target, drops every write it made since its last completed sync of each file
+  // (tearing the last at a 512-byte boundary chosen by `tear`), and starts it again. Called only
+  // when fault_support().power_loss.
+  virtual std::optional<TargetFault> power_loss(std::uint32_t tear);
+  // call() with `fault` armed for this request. `fired` tells whether the target made the n-th
+  // write or sync, which then failed. Called only when fault_support().io_faults.
+  virtual Reply call_with_fault(const Json& request, const StorageFault& fault, bool& fired);
+  virtual FaultSupport fault_support() const { return {false, false, false, "not supported by " + describe()}; }
   // Empties the target as SPEC.md section 8's `reset` does: in place when it runs and listed the
   // feature; otherwise by start(), since a new process on an empty data directory is exactly what
   // a reset must equal.

@@ -4,7 +4,7 @@
 #include <sqlite3.h>
 
 #include "harness/core/fault_points.h"
-#include "targets/records/fault_vfs.h"
+#include "harness/targets/disk_vfs.h"
 
 namespace savefuzz {
 namespace {
@@ -14,11 +14,12 @@ struct SimulatedCrash {};
 }  // namespace
 
 // Throws after a chosen number of commits, so a crash_during lands between two durable points of
-// the request; never sleeps, so a mutant's slow path costs nothing in-process.
+// the request; never sleeps, so a mutant's slow path costs nothing in-process. The store's I/O
+// goes through the Disk VFS, which counts syncs, fails the n-th write or sync, and loses what was
+// not synced.
 class InProcessTarget::CrashEnv : public records::Env {
  public:
-  bool faulty_storage = false;
-  const char* sqlite_vfs() const override { return faulty_storage ? records::FaultVfs::name() : nullptr; }
+  const char* sqlite_vfs() const override { return Disk::vfs_name(); }
   int commits_left = -1;  // -1: never crash
   void after_commit() override {
     if (commits_left > 0 && --commits_left == 0) throw SimulatedCrash{};
@@ -29,10 +30,11 @@ class InProcessTarget::CrashEnv : public records::Env {
 InProcessTarget::InProcessTarget(InProcessOptions options) : options_(std::move(options)) {
   if (options_.data_root.empty()) options_.data_root = default_data_root();
   env_ = std::make_unique<CrashEnv>();
-  env_->faulty_storage = options_.io_fault_percent > 0;
 }
 
-InProcessTarget::~InProcessTarget() = default;
+InProcessTarget::~InProcessTarget() {
+  if (service_) abandon();
+}
 
 std::string InProcessTarget::describe() const {
   std::string d = "in-process records";
@@ -46,7 +48,16 @@ std::string InProcessTarget::keep_data() {
   return dir_->path().string();
 }
 
+void InProcessTarget::abandon(std::optional<std::uint32_t> lose) {
+  Disk::Use use(disk_);
+  disk_.freeze();
+  service_.reset();
+  if (lose) disk_.lose_unsynced(*lose);
+  disk_.thaw();
+}
+
 std::optional<TargetFault> InProcessTarget::open() {
+  Disk::Use use(disk_);
   service_.reset();
   records::ServiceOptions o;
   o.data_dir = dir_->path();
@@ -65,43 +76,56 @@ std::optional<TargetFault> InProcessTarget::open() {
 }
 
 std::optional<TargetFault> InProcessTarget::start() {
+  if (service_) abandon();
   dir_ = std::make_unique<DataDir>(options_.data_root);
+  disk_ = Disk{};
   next_id_ = 0;
   return open();
 }
 
 Reply InProcessTarget::call(const Json& request) {
+  Disk::Use use(disk_);
   Json r = request;
   r["id"] = ++next_id_;
-  // Chosen by content, like crash points: a shrunk scenario keeps the faults it needs.
-  std::uint32_t roll = options_.io_fault_percent ? crash_point_for(options_.fault_seed ^ 0xfa17, request) : 0;
-  bool fault = options_.io_fault_percent && roll % 100 < options_.io_fault_percent;
-  if (fault) records::FaultVfs::fail_after(static_cast<int>((roll >> 8) % 4), (roll >> 16) % 2 ? SQLITE_FULL : SQLITE_IOERR_WRITE);
-  // Disarmed however the call ends: a simulated crash leaves by exception.
-  struct Disarm {
-    bool armed;
-    ~Disarm() {
-      if (armed) records::FaultVfs::disarm();
-    }
-  } disarm{fault};
   Json answer = service_->handle(r);
   if (answer.value("id", Json()) != next_id_)
     return TargetFault{TargetFault::Kind::wrong_id, "answer " + answer.dump() + " to request " + r.dump(), {}};
   return answer;
 }
 
+Reply InProcessTarget::call_with_fault(const Json& request, const StorageFault& fault, bool& fired) {
+  bool sync = fault.on == StorageFault::On::sync;
+  int code = fault.error == StorageFault::Errno::enospc ? SQLITE_FULL : sync ? SQLITE_IOERR_FSYNC : SQLITE_IOERR_WRITE;
+  disk_.arm(std::nullopt, Disk::Fault{sync, fault.n, code});
+  Reply answer = call(request);
+  fired = disk_.fault_fired();
+  disk_.disarm();
+  return answer;
+}
+
 std::optional<TargetFault> InProcessTarget::restart() {
-  service_->close();
+  {
+    Disk::Use use(disk_);
+    service_->close();
+  }
   return open();
 }
 
-std::optional<TargetFault> InProcessTarget::crash() { return open(); }
+std::optional<TargetFault> InProcessTarget::crash() {
+  abandon();
+  return open();
+}
 
-std::optional<TargetFault> InProcessTarget::crash_during(const Json& request, std::uint32_t crash_point) {
-  // 0: killed before the request is handled; 1 or 2: right after the request's first or second
-  // commit (a request with fewer commits completes, and its answer is never read).
-  int commits = static_cast<int>(crash_point % 3);
-  if (commits > 0) {
+std::optional<TargetFault> InProcessTarget::crash_during(const Json& request, const CrashAt& at) {
+  if (at.sync) {
+    // Killed inside the K-th sync: the disk freezes there; with fewer syncs the request completes
+    // and its answer is never read.
+    disk_.arm(at.sync, std::nullopt);
+    call(request);
+    disk_.disarm();
+  } else if (int commits = static_cast<int>(at.point % 3); commits > 0) {
+    // 0: killed before the request is handled; 1 or 2: right after the request's first or second
+    // commit (a request with fewer commits completes, and its answer is never read).
     env_->commits_left = commits;
     try {
       call(request);
@@ -109,6 +133,12 @@ std::optional<TargetFault> InProcessTarget::crash_during(const Json& request, st
     }
     env_->commits_left = -1;
   }
+  abandon();
+  return open();
+}
+
+std::optional<TargetFault> InProcessTarget::power_loss(std::uint32_t tear) {
+  abandon(tear);
   return open();
 }
 

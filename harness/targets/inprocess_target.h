@@ -5,6 +5,7 @@
 
 #include "harness/core/target.h"
 #include "harness/targets/data_dir.h"
+#include "harness/targets/disk_vfs.h"
 #include "targets/records/service.h"
 
 namespace savefuzz {
@@ -12,10 +13,6 @@ namespace savefuzz {
 struct InProcessOptions {
   records::Mutant mutant = records::Mutant::none;
   std::filesystem::path data_root;  // empty: default_data_root()
-  // Percent of requests during which the storage fails (disk full or I/O error) after a few
-  // writes, chosen from `fault_seed` and the request's number: the same run fails the same way.
-  unsigned io_fault_percent = 0;
-  std::uint64_t fault_seed = 0;
 };
 
 class InProcessTarget : public Target {
@@ -27,7 +24,10 @@ class InProcessTarget : public Target {
   Reply call(const Json& request) override;
   std::optional<TargetFault> restart() override;
   std::optional<TargetFault> crash() override;
-  std::optional<TargetFault> crash_during(const Json& request, std::uint32_t crash_point) override;
+  std::optional<TargetFault> crash_during(const Json& request, const CrashAt& at) override;
+  std::optional<TargetFault> power_loss(std::uint32_t tear) override;
+  Reply call_with_fault(const Json& request, const StorageFault& fault, bool& fired) override;
+  FaultSupport fault_support() const override { return {true, true, true, {}}; }
   Limits limits() const override { return limits_; }
   std::string describe() const override;
   std::string keep_data() override;
@@ -35,10 +35,14 @@ class InProcessTarget : public Target {
  private:
   class CrashEnv;
   std::optional<TargetFault> open();
+  // The process is gone: the store is dropped unclosed and writes nothing more; `lose` is the
+  // tear of a power loss, which also forgets what was not synced.
+  void abandon(std::optional<std::uint32_t> lose = std::nullopt);
 
   InProcessOptions options_;
   std::unique_ptr<DataDir> dir_;
   std::unique_ptr<CrashEnv> env_;
+  Disk disk_;
   std::unique_ptr<records::Service> service_;
   std::int64_t next_id_ = 0;
   Limits limits_;

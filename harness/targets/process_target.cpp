@@ -19,6 +19,9 @@ std::string quote(const std::string& line) {
 constexpr std::chrono::milliseconds kCrashDelays[] = {std::chrono::milliseconds(0), std::chrono::milliseconds(5),
                                                       std::chrono::milliseconds(15), std::chrono::milliseconds(40)};
 
+// A crash_during without "at" through the fault library: killed at sync 1..this, or after the answer.
+constexpr unsigned kMaxCrashPointSync = 4;
+
 // Whether a hello answer lists `feature` (SPEC.md section 8; absent means none).
 bool lists_feature(const Json& hello, std::string_view feature) {
   auto it = hello.find("features");
@@ -31,6 +34,15 @@ bool lists_feature(const Json& hello, std::string_view feature) {
 ProcessTarget::ProcessTarget(ProcessOptions options) : options_(std::move(options)) {
   if (options_.argv.empty()) throw SetupError("empty target command");
   if (options_.data_root.empty()) options_.data_root = default_data_root();
+  if (!options_.fault_library.empty()) faults_ = std::make_unique<FaultLibrary>(options_.fault_library, options_.data_root);
+}
+
+FaultSupport ProcessTarget::fault_support() const {
+  if (faults_ && library_loaded_) return {true, true, true, {}};
+  std::string why = !faults_ ? "no fault library (build libsavefuzz_faults.so, or give --fault-library)"
+                             : "the fault library did not load into the target (statically linked, or LD_PRELOAD "
+                               "dropped on the way)";
+  return {false, false, false, why};
 }
 
 ProcessTarget::~ProcessTarget() = default;
@@ -62,8 +74,13 @@ std::optional<TargetFault> ProcessTarget::launch() {
   auto t0 = Clock::now();
   alive_ = false;
   process_.reset();
-  process_ = std::make_unique<Subprocess>(options_.argv,
-                                          std::map<std::string, std::string>{{"SAVEFUZZ_DATA_DIR", dir_->path().string()}});
+  std::map<std::string, std::string> env{{"SAVEFUZZ_DATA_DIR", dir_->path().string()}};
+  std::uint32_t answers_before = 0;
+  if (faults_) {
+    faults_->add_environment(env);
+    answers_before = faults_->answers();
+  }
+  process_ = std::make_unique<Subprocess>(options_.argv, env);
   next_id_ = -1;  // the hello is id 0
   Reply hello = call(Json{{"op", "hello"}, {"protocol", 1}});
   if (auto* f = std::get_if<TargetFault>(&hello)) {
@@ -75,6 +92,7 @@ std::optional<TargetFault> ProcessTarget::launch() {
   if (!limits) return fault(TargetFault::Kind::handshake, "hello answered " + quote(h.dump()));
   limits_ = *limits;
   lists_reset_ = lists_feature(h, "reset");
+  library_loaded_ = faults_ && faults_->answers() > answers_before;
   alive_ = true;
   ++stats_.starts;
   stats_.seconds += std::chrono::duration<double>(Clock::now() - t0).count();
@@ -99,6 +117,7 @@ std::optional<TargetFault> ProcessTarget::reset() {
 std::optional<TargetFault> ProcessTarget::start() {
   process_.reset();
   dir_ = std::make_unique<DataDir>(options_.data_root);
+  if (faults_) faults_->forget_unsynced();
   return launch();
 }
 
@@ -160,12 +179,41 @@ std::optional<TargetFault> ProcessTarget::crash() {
   return launch();
 }
 
-std::optional<TargetFault> ProcessTarget::crash_during(const Json& request, std::uint32_t crash_point) {
+std::optional<TargetFault> ProcessTarget::crash_during(const Json& request, const CrashAt& at) {
   std::int64_t id;
-  send(request, id);  // a target that already closed stdin is killed all the same
-  std::this_thread::sleep_for(kCrashDelays[crash_point % std::size(kCrashDelays)]);
+  if (!library_loaded_) {
+    send(request, id);  // a target that already closed stdin is killed all the same
+    std::this_thread::sleep_for(kCrashDelays[at.point % std::size(kCrashDelays)]);
+    process_->kill();
+    return launch();
+  }
+  // Exact: the library kills the target inside its K-th sync, or right after it writes its answer
+  // when it makes fewer. Without "at", K comes from the crash point; K past the request's syncs is
+  // the kill after the answer.
+  unsigned k = at.sync.value_or(1 + at.point % (kMaxCrashPointSync + 1));
+  faults_->arm(k, true, nullptr);
+  if (send(request, id)) process_->read_line(Clock::now() + options_.timeout);  // EOF when it died; an answer is discarded
   process_->kill();
+  faults_->disarm();
   return launch();
+}
+
+std::optional<TargetFault> ProcessTarget::power_loss(std::uint32_t tear) {
+  process_->kill();
+  try {
+    faults_->lose_unsynced(tear);
+  } catch (const SetupError& e) {
+    return TargetFault{TargetFault::Kind::died, std::string("power loss not simulated: ") + e.what(), {}};
+  }
+  return launch();
+}
+
+Reply ProcessTarget::call_with_fault(const Json& request, const StorageFault& fault, bool& fired) {
+  faults_->arm(std::nullopt, false, &fault);
+  Reply answer = call(request);
+  fired = faults_->fired();
+  faults_->disarm();
+  return answer;
 }
 
 }  // namespace savefuzz

@@ -8,6 +8,7 @@
 
 #include "harness/core/target.h"
 #include "harness/targets/data_dir.h"
+#include "harness/targets/fault_library.h"
 #include "harness/targets/subprocess.h"
 
 namespace savefuzz {
@@ -19,6 +20,10 @@ struct ProcessOptions {
   std::vector<std::string> argv;                // the target command
   std::filesystem::path data_root;              // empty: default_data_root()
   std::chrono::milliseconds timeout = kDefaultTimeout;
+  // libsavefuzz_faults.so, preloaded into the target for exact crashes, storage faults and power
+  // loss (SPEC.md section 5); empty: none, crash_during lands at timed points.
+  std::filesystem::path fault_library;
+  std::uint64_t seed = 0;
 };
 
 class ProcessTarget : public Target {
@@ -30,7 +35,10 @@ class ProcessTarget : public Target {
   Reply call(const Json& request) override;
   std::optional<TargetFault> restart() override;
   std::optional<TargetFault> crash() override;
-  std::optional<TargetFault> crash_during(const Json& request, std::uint32_t crash_point) override;
+  std::optional<TargetFault> crash_during(const Json& request, const CrashAt& at) override;
+  std::optional<TargetFault> power_loss(std::uint32_t tear) override;
+  Reply call_with_fault(const Json& request, const StorageFault& fault, bool& fired) override;
+  FaultSupport fault_support() const override;
   std::optional<TargetFault> reset() override;
   bool resets_in_place() const override { return alive_ && lists_reset_; }
   StartStats start_stats() const override { return stats_; }
@@ -46,6 +54,8 @@ class ProcessTarget : public Target {
   Reply receive(std::int64_t id);
 
   ProcessOptions options_;
+  std::unique_ptr<FaultLibrary> faults_;
+  bool library_loaded_ = false;  // the library saw the last hello's answer: it is in the target
   std::unique_ptr<DataDir> dir_;
   std::unique_ptr<Subprocess> process_;
   std::int64_t next_id_ = 0;

@@ -15,8 +15,13 @@ void validate(TargetOptions& o) {
   if (o.builtin.empty() && o.command.empty()) throw SetupError("name a target: --target records or --target-cmd 'PROGRAM ARGS'");
   if (!o.builtin.empty() && o.builtin != "records")
     throw SetupError("unknown --target '" + o.builtin + "' (the built-in target is 'records')");
-  if (o.io_faults && *o.io_faults > 0 && !o.command.empty())
-    throw SetupError("--io-faults works on the in-process target only (--target records)");
+  if (!o.fault_library.empty() && !o.use_fault_library)
+    throw SetupError("--fault-library and --no-fault-library exclude each other");
+  if (!o.fault_library.empty() && o.command.empty())
+    throw SetupError("--fault-library is for --target-cmd targets (the in-process target sees its storage itself)");
+  if (!o.command.empty() && o.use_fault_library && o.fault_library.empty()) o.fault_library = default_fault_library();
+  if (!o.fault_library.empty() && !std::filesystem::is_regular_file(o.fault_library))
+    throw SetupError("--fault-library '" + o.fault_library.string() + "' is not a file");
   if (!o.mutant.empty() && !records::mutant_from_name(o.mutant))
     throw SetupError("unknown mutant '" + o.mutant + "' (records-server --list-mutants lists them)");
   if (!o.command.empty()) {
@@ -40,13 +45,13 @@ std::unique_ptr<Target> make_target(const TargetOptions& o, std::uint64_t seed) 
     }
     p.data_root = o.data_root;
     p.timeout = o.timeout.value_or(p.timeout);
+    p.fault_library = o.use_fault_library ? o.fault_library : std::filesystem::path();
+    p.seed = seed;
     return std::make_unique<ProcessTarget>(p);
   }
   InProcessOptions in;
   in.mutant = *records::mutant_from_name(o.mutant);
   in.data_root = o.data_root;
-  in.io_fault_percent = o.io_faults.value_or(0);
-  in.fault_seed = seed;
   return std::make_unique<InProcessTarget>(in);
 }
 
@@ -54,7 +59,7 @@ std::string target_flags(const TargetOptions& o) {
   std::string f = o.command.empty() ? "--target " + o.builtin : "--target-cmd " + shell_quote(o.command);
   if (!o.mutant.empty()) f += " --mutant " + o.mutant;
   if (o.timeout) f += " --timeout " + format_duration(*o.timeout);
-  if (o.io_faults.value_or(0) > 0) f += " --io-faults " + std::to_string(*o.io_faults);
+  if (!o.command.empty() && !o.use_fault_library) f += " --no-fault-library";
   return f;
 }
 

@@ -18,7 +18,8 @@ struct TargetOptions {
   std::string mutant;                                // --mutant: a bug of the reference target
   std::filesystem::path data_root;                   // --data-root: where data directories go
   std::optional<std::chrono::milliseconds> timeout;  // --timeout: deadline on each answer (kDefaultTimeout)
-  std::optional<unsigned> io_faults;                 // --io-faults: percent of requests with failing storage (in-process)
+  std::filesystem::path fault_library;               // --fault-library: the preload library (default: found)
+  bool use_fault_library = true;                     // --no-fault-library turns it off
 };
 
 // Rejects contradictory or unknown choices with a usage message (SetupError); fills defaults.

@@ -47,6 +47,14 @@ constexpr std::array kMutants{
     MutantInfo{Mutant::recovery_resets_version, "recovery-resets-version",
                "after an unclean shutdown, start-up recovery sets every observation version above 1 "
                "back to 1"},
+    MutantInfo{Mutant::no_sync, "no-sync",
+               "the store runs with synchronous=OFF: nothing is synced, so a crash keeps every "
+               "acknowledged save and a power loss loses them"},
+    MutantInfo{Mutant::ignore_commit_error, "ignore-commit-error",
+               "a commit that fails (I/O error, disk full) is rolled back but answered ok"},
+    MutantInfo{Mutant::version_after_fields, "version-after-fields",
+               "save_observation commits the fields, then bumps the version in a second transaction: "
+               "a crash at the first commit's sync leaves new fields with the old version"},
 };
 
 }  // namespace

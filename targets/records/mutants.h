@@ -28,6 +28,11 @@ enum class Mutant {
   write_behind_observation,
   unshare_clears_examen,
   recovery_resets_version,
+  // Storage bugs that only the fault steps (SPEC.md section 5) show: a power loss, a failing
+  // commit, a crash at one precise sync.
+  no_sync,
+  ignore_commit_error,
+  version_after_fields,
 };
 
 struct MutantInfo {

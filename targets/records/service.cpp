@@ -44,7 +44,8 @@ const Service::OpEntry Service::kOps[] = {
 
 Service::Service(const ServiceOptions& options) : options_(options) {
   if (!options_.env) options_.env = &Env::standard();
-  store_ = std::make_unique<Store>(options_.data_dir / kDatabaseFile, options_.env->sqlite_vfs());
+  store_ = std::make_unique<Store>(options_.data_dir / kDatabaseFile, options_.env->sqlite_vfs(),
+                                   /*sync=*/options_.mutant != Mutant::no_sync);
   if (options_.mutant == Mutant::recovery_resets_version) recover_after_unclean_shutdown();
 }
 
@@ -87,6 +88,7 @@ void Service::commit_now() {
 }
 
 void Service::durably(const std::function<void()>& write) {
+  bool committing = false;
   try {
     store_->begin();
     write();
@@ -95,10 +97,14 @@ void Service::durably(const std::function<void()>& write) {
       commit_pending_ = true;
       return;
     }
+    committing = true;
     store_->commit();
   } catch (const StorageError& e) {
     store_->rollback();
-    reject(ErrorCode::unavailable, std::string("storage: ") + e.what());
+    store_->forget_failed_commit();
+    // The bug: the failed commit is rolled back, and the request answered as if it had succeeded.
+    if (!(committing && options_.mutant == Mutant::ignore_commit_error))
+      reject(ErrorCode::unavailable, std::string("storage: ") + e.what());
   }
   options_.env->after_commit();
 }

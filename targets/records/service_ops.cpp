@@ -188,6 +188,11 @@ Json Service::save_observation(Request& r) {
     save_field_by_field(id, given, next.version);
     return Json{{"version", next.version}};
   }
+  if (options_.mutant == Mutant::version_after_fields) {
+    Observation fields_only = next;
+    fields_only.version = old.version;
+    durably([&] { store_->write_observation(id, fields_only); });
+  }
   durably([&] { store_->write_observation(id, next); });
   return Json{{"version", next.version}};
 }

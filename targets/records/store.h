@@ -60,8 +60,9 @@ class Statement;
 
 class Store {
  public:
-  // Opens (creating when absent) `file` in WAL mode with synchronous=FULL.
-  Store(const std::filesystem::path& file, const char* vfs);
+  // Opens (creating when absent) `file` in WAL mode with synchronous=FULL (OFF when !sync: the
+  // no-sync mutant).
+  Store(const std::filesystem::path& file, const char* vfs, bool sync = true);
   ~Store();
   Store(const Store&) = delete;
   Store& operator=(const Store&) = delete;
@@ -69,6 +70,8 @@ class Store {
   void begin();
   void commit();
   void rollback() noexcept;
+  // After a commit failed: makes sure its WAL frames can never come back (see store.cpp).
+  void forget_failed_commit() noexcept;
   bool in_transaction() const;
   void clear();  // deletes every row of every table, inside the caller's transaction
 
@@ -102,6 +105,7 @@ class Store {
   void exec(const char* sql);
 
   sqlite3* db_ = nullptr;
+  std::int64_t epoch_ = 0;  // forget_failed_commit()'s no-op writes
   std::vector<std::unique_ptr<Statement>> statements_;
 };
 

@@ -173,16 +173,26 @@ TEST(Utf8, InvalidBytesBecomeReplacementCharacters) {
 namespace savefuzz {
 namespace {
 
-// Two control kinds can be added without moving any tag: until one is, their 16 tags decode as
-// literal steps, exactly as inputs written before them did.
-TEST(FuzzInput, FreeControlTagsDecodeAsLiteralsAndSeedsUseTheLiteralTag) {
+// Tags 232..239 draw a request with a storage fault, 240..247 a power loss; 248..255 are literal
+// steps, which is how seeds are written.
+TEST(FuzzInput, FaultTagsDrawFaultStepsAndSeedsUseTheLiteralTag) {
   EXPECT_EQ(kLiteralTag, 248);
-  EXPECT_EQ(kRequestTags + kTagsPerControl * kDrawnControlKinds, 232);
   const std::string literal = R"({"op":"create_practice","practice":"P7"})";
-  for (int tag : {232, 239, 240, 247, 248, 254}) {
+  for (int tag : {232, 239}) {
     auto steps = decode(join_records({{kNoWorldTag, ""}, {static_cast<std::uint8_t>(tag), literal}})).steps;
     ASSERT_EQ(steps.size(), 1u) << tag;
     ASSERT_TRUE(steps[0].is_request()) << tag;
+    ASSERT_TRUE(steps[0].fault() && *steps[0].fault()) << tag;
+    EXPECT_LE(steps[0].fault()->value().n, kMaxDrawnFaultN);
+  }
+  for (int tag : {240, 247}) {
+    auto steps = decode(join_records({{kNoWorldTag, ""}, {static_cast<std::uint8_t>(tag), literal}})).steps;
+    ASSERT_EQ(steps.size(), 1u) << tag;
+    EXPECT_EQ(steps[0].kind(), StepKind::power_loss) << tag;
+  }
+  for (int tag : {248, 254}) {
+    auto steps = decode(join_records({{kNoWorldTag, ""}, {static_cast<std::uint8_t>(tag), literal}})).steps;
+    ASSERT_EQ(steps.size(), 1u) << tag;
     EXPECT_EQ(steps[0].call()->wire, Json::parse(literal)) << tag;
   }
   std::string encoded = encode_scenario({"x", "", {Step::request(Call::of(Json::parse(literal)))}});

@@ -225,7 +225,7 @@ TEST(MutantCatalogue, NamesRoundTripAndMatchTheDesignTable) {
                        "version-not-bumped", "patient-reads-unshared",
                        // and four whose loss shows only after an unrelated step (docs/diagnosis.md)
                        "day-change-clears-interrogatoire", "write-behind-observation", "unshare-clears-examen",
-                       "recovery-resets-version"}));
+                       "recovery-resets-version", "no-sync", "ignore-commit-error", "version-after-fields"}));
   EXPECT_EQ(records::mutant_from_name(""), Mutant::none);
   EXPECT_EQ(records::mutant_from_name("none"), Mutant::none);
   EXPECT_EQ(records::mutant_from_name("share_skips_save"), std::nullopt);

@@ -134,7 +134,6 @@ CampaignOptions in_process(const testing::TempDir& dir, const std::string& mutan
   target.builtin = "records";
   target.mutant = mutant;
   target.data_root = dir.path();
-  target.io_faults = 2;
   o.target = target_source(target);
   o.findings_dir = dir.path() / "findings";
   o.progress = false;
@@ -158,7 +157,7 @@ TEST_P(CampaignFinds, TheMutantAndShrinksItToNearTheShortestScenario) {
   auto loaded = load_scenario(f.file);
   ASSERT_TRUE(std::holds_alternative<Scenario>(loaded));
   std::uint64_t seed = case_seed(1, f.case_index);  // what the reproduce line passes as --seed
-  InProcessTarget target({*records::mutant_from_name(GetParam()), dir.path(), 2, seed});
+  InProcessTarget target({*records::mutant_from_name(GetParam()), dir.path()});
   RunResult again = run_scenario(std::get<Scenario>(loaded), target, RunnerOptions{true, seed});
   ASSERT_TRUE(again.finding);
   EXPECT_EQ(again.finding->invariant, f.finding.invariant);

@@ -205,6 +205,15 @@ class Store:
                     self.db.execute("ROLLBACK")
                 except sqlite3.Error:
                     pass
+            # A commit whose WAL sync failed leaves its frames in the WAL file, and recovery after
+            # a crash would bring the refused change back: empty the WAL, then commit a no-op so
+            # that a new WAL header the orphan frames do not match is synced (docs/faults.md).
+            try:
+                self.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+                version = self.db.execute("PRAGMA user_version").fetchone()[0]
+                self.db.execute("PRAGMA user_version = %d" % ((version + 1) % 1000000))
+            except sqlite3.Error:
+                pass
             raise Refused("unavailable", "storage: " + str(e)[:120])
 
     def one(self, sql, params=()):
@@ -342,6 +351,12 @@ class Records:
         if base is not None and base != version:
             raise Refused("conflict", "base_version %d, current %d" % (base, version))
         sets = ", ".join(name + " = ?" for name in fields)
+        if MUTANT == "version-after-fields":
+            # The planted bug: fields and version in two transactions; a crash between them
+            # leaves the new fields under the old version.
+            self.store.write([("UPDATE appointment SET " + sets + " WHERE id = ?", tuple(fields.values()) + (ident,))])
+            self.store.write([("UPDATE appointment SET version = version + 1 WHERE id = ?", (ident,))])
+            return {"version": version + 1}
         self.store.write([("UPDATE appointment SET " + sets + ", version = version + 1 WHERE id = ?",
                            tuple(fields.values()) + (ident,))])
         return {"version": version + 1}
@@ -501,7 +516,20 @@ def read_lines(stream):
         yield line.rstrip(b"\n")
 
 
+# --mutant NAME plants a bug (savefuzz passes its own --mutant on): the only one here is
+# version-after-fields, for testing that savefuzz finds a bug only a crash at one sync shows.
+MUTANTS = ("version-after-fields",)
+MUTANT = None
+
+
 def main():
+    global MUTANT
+    args = sys.argv[1:]
+    if args[:1] == ["--mutant"] and len(args) == 2 and args[1] in MUTANTS:
+        MUTANT = args[1]
+    elif args:
+        sys.stderr.write("usage: records_target.py [--mutant %s]\n" % "|".join(MUTANTS))
+        return 2
     directory = os.environ.get("SAVEFUZZ_DATA_DIR")
     if not directory or not os.path.isdir(directory):
         sys.stderr.write("records_target.py: SAVEFUZZ_DATA_DIR must name an existing directory\n")

@@ -1,57 +1,68 @@
-// Forwarding SQLite VFS with injected write/sync failures (see fault_vfs.h).
-#include "targets/records/fault_vfs.h"
+// The storage-observing SQLite VFS (see disk_vfs.h).
+#include "harness/targets/disk_vfs.h"
 
-#include <atomic>
+#include <algorithm>
 #include <mutex>
 
 #include <sqlite3.h>
 
-namespace records {
+namespace savefuzz {
 namespace {
 
-// Per thread: SQLite runs a connection's I/O on the thread that called it, so parallel workers
-// (savefuzz run --jobs) each arm faults for their own store only.
-thread_local int g_remaining = -1;  // -1: disarmed
-thread_local int g_code = SQLITE_IOERR_WRITE;
-std::atomic<long> g_injected{0};
-
+thread_local Disk* g_disk = nullptr;
 sqlite3_vfs* g_real = nullptr;
 
 // Our file object; the real VFS's file object lives right after it.
 struct FaultFile {
   sqlite3_file base;
+  const char* path;  // null for SQLite's nameless temporary files, which never need undoing
   sqlite3_file* real() { return reinterpret_cast<sqlite3_file*>(this + 1); }
 };
 
 FaultFile* ff(sqlite3_file* f) { return reinterpret_cast<FaultFile*>(f); }
 sqlite3_file* real(sqlite3_file* f) { return ff(f)->real(); }
 
-// Returns SQLITE_OK when this operation may proceed, the armed error code otherwise.
-int consult_plan() {
-  if (g_remaining < 0) return SQLITE_OK;
-  if (g_remaining == 0) {
-    ++g_injected;
-    return g_code;
+// The undo record of changing [offset, offset + length) of `f`, or of truncating it to `offset`.
+UndoRecord undo_of(sqlite3_file* f, std::int64_t offset, std::int64_t length, bool truncate) {
+  UndoRecord u;
+  u.path = ff(f)->path;
+  u.offset = offset;
+  u.length = length;
+  sqlite3_int64 size = 0;
+  if (real(f)->pMethods->xFileSize(real(f), &size) != SQLITE_OK) size = 0;
+  u.old_size = size;
+  std::int64_t end = truncate ? size : std::min<std::int64_t>(size, offset + length);
+  if (end > offset) {
+    u.old_bytes.resize(static_cast<std::size_t>(end - offset));
+    if (real(f)->pMethods->xRead(real(f), u.old_bytes.data(), static_cast<int>(end - offset), offset) != SQLITE_OK)
+      u.old_bytes.clear();
   }
-  --g_remaining;
-  return SQLITE_OK;
+  return u;
 }
 
 int x_close(sqlite3_file* f) { return real(f)->pMethods->xClose(real(f)); }
-int x_read(sqlite3_file* f, void* buf, int n, sqlite3_int64 off) {
-  return real(f)->pMethods->xRead(real(f), buf, n, off);
-}
+int x_read(sqlite3_file* f, void* buf, int n, sqlite3_int64 off) { return real(f)->pMethods->xRead(real(f), buf, n, off); }
 int x_write(sqlite3_file* f, const void* buf, int n, sqlite3_int64 off) {
-  if (int rc = consult_plan(); rc != SQLITE_OK) return rc;
+  if (Disk* d = g_disk) {
+    if (int rc = d->consult(false); rc != SQLITE_OK) return rc;
+    if (ff(f)->path) d->undo().add(undo_of(f, off, n, false));
+  }
   return real(f)->pMethods->xWrite(real(f), buf, n, off);
 }
 int x_truncate(sqlite3_file* f, sqlite3_int64 size) {
-  if (int rc = consult_plan(); rc != SQLITE_OK) return rc;
+  if (Disk* d = g_disk) {
+    if (d->frozen()) return SQLITE_IOERR_TRUNCATE;
+    if (ff(f)->path) d->undo().add(undo_of(f, size, 0, true));
+  }
   return real(f)->pMethods->xTruncate(real(f), size);
 }
 int x_sync(sqlite3_file* f, int flags) {
-  if (int rc = consult_plan(); rc != SQLITE_OK) return rc == SQLITE_FULL ? rc : SQLITE_IOERR_FSYNC;
-  return real(f)->pMethods->xSync(real(f), flags);
+  Disk* d = g_disk;
+  if (d)
+    if (int rc = d->consult(true); rc != SQLITE_OK) return rc;
+  int rc = real(f)->pMethods->xSync(real(f), flags);
+  if (d && rc == SQLITE_OK && ff(f)->path) d->undo().synced(ff(f)->path);
+  return rc;
 }
 int x_file_size(sqlite3_file* f, sqlite3_int64* size) { return real(f)->pMethods->xFileSize(real(f), size); }
 int x_lock(sqlite3_file* f, int l) { return real(f)->pMethods->xLock(real(f), l); }
@@ -63,15 +74,19 @@ int x_device_characteristics(sqlite3_file* f) { return real(f)->pMethods->xDevic
 int x_shm_map(sqlite3_file* f, int pg, int sz, int extend, void volatile** out) {
   return real(f)->pMethods->xShmMap(real(f), pg, sz, extend, out);
 }
-int x_shm_lock(sqlite3_file* f, int offset, int n, int flags) {
-  return real(f)->pMethods->xShmLock(real(f), offset, n, flags);
-}
+int x_shm_lock(sqlite3_file* f, int offset, int n, int flags) { return real(f)->pMethods->xShmLock(real(f), offset, n, flags); }
 void x_shm_barrier(sqlite3_file* f) { real(f)->pMethods->xShmBarrier(real(f)); }
-int x_shm_unmap(sqlite3_file* f, int del) { return real(f)->pMethods->xShmUnmap(real(f), del); }
-int x_fetch(sqlite3_file* f, sqlite3_int64 off, int n, void** out) {
-  return real(f)->pMethods->xFetch(real(f), off, n, out);
+int x_shm_unmap(sqlite3_file* f, int del) {
+  // A killed process deletes nothing.
+  if (g_disk && g_disk->frozen()) del = 0;
+  return real(f)->pMethods->xShmUnmap(real(f), del);
 }
-int x_unfetch(sqlite3_file* f, sqlite3_int64 off, void* p) { return real(f)->pMethods->xUnfetch(real(f), off, p); }
+// No memory-mapped I/O: every write must pass through x_write to be seen.
+int x_fetch(sqlite3_file*, sqlite3_int64, int, void** out) {
+  *out = nullptr;
+  return SQLITE_OK;
+}
+int x_unfetch(sqlite3_file*, sqlite3_int64, void*) { return SQLITE_OK; }
 
 const sqlite3_io_methods kMethods = {
     3,           x_close,         x_read,        x_write,        x_truncate,
@@ -82,17 +97,20 @@ const sqlite3_io_methods kMethods = {
 
 int v_open(sqlite3_vfs*, sqlite3_filename name, sqlite3_file* f, int flags, int* out_flags) {
   auto* file = ff(f);
+  file->path = name;  // SQLite keeps the name alive while the file is open
   int rc = g_real->xOpen(g_real, name, file->real(), flags, out_flags);
   file->base.pMethods = (rc == SQLITE_OK && file->real()->pMethods) ? &kMethods : nullptr;
   return rc;
 }
-int v_delete(sqlite3_vfs*, const char* name, int sync) { return g_real->xDelete(g_real, name, sync); }
-int v_access(sqlite3_vfs*, const char* name, int flags, int* out) {
-  return g_real->xAccess(g_real, name, flags, out);
+int v_delete(sqlite3_vfs*, const char* name, int sync) {
+  if (Disk* d = g_disk) {
+    if (d->frozen()) return SQLITE_OK;  // a killed process deletes nothing
+    d->undo().synced(name);             // nothing of a deleted file is left to undo
+  }
+  return g_real->xDelete(g_real, name, sync);
 }
-int v_full_pathname(sqlite3_vfs*, const char* name, int n, char* out) {
-  return g_real->xFullPathname(g_real, name, n, out);
-}
+int v_access(sqlite3_vfs*, const char* name, int flags, int* out) { return g_real->xAccess(g_real, name, flags, out); }
+int v_full_pathname(sqlite3_vfs*, const char* name, int n, char* out) { return g_real->xFullPathname(g_real, name, n, out); }
 void* v_dlopen(sqlite3_vfs*, const char* name) { return g_real->xDlOpen(g_real, name); }
 void v_dlerror(sqlite3_vfs*, int n, char* msg) { g_real->xDlError(g_real, n, msg); }
 void (*v_dlsym(sqlite3_vfs*, void* h, const char* sym))(void) { return g_real->xDlSym(g_real, h, sym); }
@@ -107,7 +125,7 @@ sqlite3_vfs g_vfs;
 
 }  // namespace
 
-const char* FaultVfs::name() {
+const char* Disk::vfs_name() {
   static std::once_flag once;
   std::call_once(once, [] {
     g_real = sqlite3_vfs_find(nullptr);
@@ -115,7 +133,7 @@ const char* FaultVfs::name() {
     g_vfs.iVersion = 2;
     g_vfs.szOsFile = static_cast<int>(sizeof(FaultFile)) + g_real->szOsFile;
     g_vfs.mxPathname = g_real->mxPathname;
-    g_vfs.zName = "savefuzz-fault";
+    g_vfs.zName = "savefuzz-disk";
     g_vfs.xOpen = v_open;
     g_vfs.xDelete = v_delete;
     g_vfs.xAccess = v_access;
@@ -134,13 +152,36 @@ const char* FaultVfs::name() {
   return g_vfs.zName;
 }
 
-void FaultVfs::fail_after(int ok_ops, int sqlite_code) {
-  g_code = sqlite_code;
-  g_remaining = ok_ops;
+Disk::Use::Use(Disk& disk) : previous_(g_disk) { g_disk = &disk; }
+Disk::Use::~Use() { g_disk = previous_; }
+
+void Disk::arm(std::optional<unsigned> crash_at_sync, std::optional<Fault> fault) {
+  crash_at_sync_ = crash_at_sync;
+  fault_ = fault;
+  writes_ = syncs_ = 0;
+  fired_ = false;
+  armed_ = true;
 }
 
-void FaultVfs::disarm() { g_remaining = -1; }
+void Disk::disarm() {
+  armed_ = false;
+  crash_at_sync_.reset();
+  fault_.reset();
+}
 
-long FaultVfs::injected() { return g_injected.load(); }
+int Disk::consult(bool is_sync) {
+  if (frozen_) return is_sync ? SQLITE_IOERR_FSYNC : SQLITE_IOERR_WRITE;
+  if (!armed_) return SQLITE_OK;
+  unsigned count = is_sync ? ++syncs_ : ++writes_;
+  if (is_sync && crash_at_sync_ && count == *crash_at_sync_) {
+    frozen_ = true;  // killed inside this sync: it never completes, nothing after it happens
+    return SQLITE_IOERR_FSYNC;
+  }
+  if (fault_ && !fired_ && fault_->on_sync == is_sync && count == fault_->n) {
+    fired_ = true;
+    return fault_->sqlite_code;
+  }
+  return SQLITE_OK;
+}
 
-}  // namespace records
+}  // namespace savefuzz
