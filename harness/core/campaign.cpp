@@ -116,8 +116,8 @@ SavedFinding keep_finding(Shared& sh, const Scenario& s, const Finding& found, c
                      std::to_string(index);
   // The case's own shape, with the schedule off, so that the command generates it again from
   // the seed alone whatever the schedule did in this run.
-  std::string found_by = "`" + sh.program + " run " + o.target.flags + " --seed " + std::to_string(o.seed) +
-                         " --max-steps " + std::to_string(shape.max_steps) + (shape.controls ? "" : " --no-controls") + fault_flags(o.faults) +
+  std::string found_by = "`" + sh.program + " run " + o.target.flags + fault_flags(o.faults) + " --seed " + std::to_string(o.seed) +
+                         " --max-steps " + std::to_string(shape.max_steps) + (shape.controls ? "" : " --no-controls") +
                          " --start-budget 100` (case " + std::to_string(index) + ")";
   if (joined_cases > 1)
     found_by += " and the " + std::to_string(joined_cases - 1) + " cases before it on the same process, joined by resets";
@@ -245,6 +245,7 @@ CampaignResult run_campaign(const CampaignOptions& o, const std::string& program
 }
 
 std::string fault_flags(const FaultMix& f) {
+  if (!f.any()) return " --no-faults";
   std::string flags;
   if (f.io_percent != kDefaultIoFaultPercent) flags += " --io-faults " + std::to_string(f.io_percent);
   if (!f.power_loss) flags += " --no-power-loss";
@@ -255,7 +256,7 @@ std::string fault_flags(const FaultMix& f) {
 void print_fault_summary(std::ostream& out, const CampaignResult& r, std::vector<std::string>& missing) {
   const Coverage& c = r.coverage;
   const FaultMix& f = r.faults;
-  out << "faults: crash_during at a sync=" << c.sync_crashes << " timed=" << c.timed_crashes
+  out << "faults: crash_during at a given sync=" << c.sync_crashes << " at a point from the seed=" << c.timed_crashes
       << " power_loss=" << c.control(StepKind::power_loss) << " write faults=" << c.faults_fired[0]
       << " sync faults=" << c.faults_fired[1] << " (never reached: " << c.faults_missed
       << ") target died on a fault and restarted=" << c.fault_deaths << "\n";

@@ -1,5 +1,5 @@
-// Where injected faults land: crash points of crash_during steps and the requests that meet
-// failing storage, chosen from a seed and a request's content, so a run replays exactly.
+// Where seed-chosen faults land: the crash points of crash_during steps without "at" and the tear
+// of a power loss, chosen from a seed (and a request's content), so a run replays exactly.
 #pragma once
 
 #include <cstddef>

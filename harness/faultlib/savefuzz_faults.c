@@ -151,10 +151,13 @@ static int before_write(int fd, int64_t offset, size_t len) {
 }
 
 /* Before a sync of `fd` (-1: msync, whose file is unknown): 0 to go on, or the errno of the armed
- * fault; dies here when this is the sync to crash in. */
+ * fault; dies here when this is the sync to crash in. Directory syncs are neither counted nor
+ * failed: the power-loss model takes directory entries as durable, and SQLite ignores their
+ * errors by design. */
 static int before_sync(int fd, char* path, int* is_data) {
   ready();
-  *is_data = fd >= 0 && data_path(fd, path);
+  struct stat st;
+  *is_data = fd >= 0 && data_path(fd, path) && fstat(fd, &st) == 0 && S_ISREG(st.st_mode);
   if (!control || (fd >= 0 && !*is_data)) return 0;
   __atomic_add_fetch(&control->total_syncs, 1, __ATOMIC_SEQ_CST);
   if (!get(&control->armed)) return 0;
@@ -171,21 +174,23 @@ static void after_sync(int rc, int is_data, const char* path) {
   if (rc == 0 && is_data) append_undo(SAVEFUZZ_UNDO_SYNC, path, 0, 0, 0, NULL, 0);
 }
 
-/* Whether a write of `v` to `fd` is an answer: a newline to stdout. Counted before the write, so
- * the harness, which reads the answer, always sees the count that proves the library is there. */
-static int is_answer(int fd, const struct iovec* v, int count) {
-  if (fd != 1 || !control) return 0;
+/* Whether a write of `v` to `fd` is an answer (a newline to stdout), and then whether the armed
+ * crash_during wants the target dead right after it. Decided before the write: the harness arms the
+ * next request as soon as it has read this answer, which may be before the write call returns. */
+enum { NOT_ANSWER, ANSWER, ANSWER_THEN_DIE };
+static int classify_write(int fd, const struct iovec* v, int count) {
+  if (fd != 1 || !control) return NOT_ANSWER;
   for (int i = 0; i < count; ++i)
     if (v[i].iov_len && memchr(v[i].iov_base, '\n', v[i].iov_len)) {
-      bump(&control->answers);
-      return 1;
+      int die_after = get(&control->armed) && get(&control->crash_after_answer);
+      bump(&control->answers); /* counted before the write: the harness checks it on reading */
+      return die_after ? ANSWER_THEN_DIE : ANSWER;
     }
-  return 0;
+  return NOT_ANSWER;
 }
 
-/* After an answer was written: the kill of a crash_during whose syncs ran out. */
-static void after_answer(int answer, ssize_t written) {
-  if (answer && written > 0 && get(&control->armed) && get(&control->crash_after_answer)) die();
+static void after_answer(int kind, ssize_t written) {
+  if (kind == ANSWER_THEN_DIE && written > 0) die();
 }
 
 #define FAIL_IF(rc) \
@@ -199,7 +204,7 @@ static void after_answer(int answer, ssize_t written) {
 ssize_t write(int fd, const void* buf, size_t n) {
   FAIL_IF(before_write(fd, -1, n));
   struct iovec v = {(void*)buf, n};
-  int answer = is_answer(fd, &v, 1);
+  int answer = classify_write(fd, &v, 1);
   ssize_t r = real.write(fd, buf, n);
   after_answer(answer, r);
   return r;
@@ -220,7 +225,7 @@ static size_t total(const struct iovec* v, int count) {
 
 ssize_t writev(int fd, const struct iovec* v, int count) {
   FAIL_IF(before_write(fd, -1, total(v, count)));
-  int answer = is_answer(fd, v, count);
+  int answer = classify_write(fd, v, count);
   ssize_t r = real.writev(fd, v, count);
   after_answer(answer, r);
   return r;

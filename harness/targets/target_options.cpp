@@ -3,6 +3,7 @@
 
 #include "harness/core/command_line.h"
 #include "harness/core/duration.h"
+#include "harness/targets/fault_library.h"
 #include "harness/targets/inprocess_target.h"
 #include "harness/targets/process_target.h"
 #include "harness/targets/subprocess.h"
@@ -45,7 +46,8 @@ std::unique_ptr<Target> make_target(const TargetOptions& o, std::uint64_t seed) 
     }
     p.data_root = o.data_root;
     p.timeout = o.timeout.value_or(p.timeout);
-    p.fault_library = o.use_fault_library ? o.fault_library : std::filesystem::path();
+    // Found here too, so that options filled in code (tests, benchmarks) get it as the CLI does.
+    if (o.use_fault_library) p.fault_library = o.fault_library.empty() ? default_fault_library() : o.fault_library;
     p.seed = seed;
     return std::make_unique<ProcessTarget>(p);
   }

@@ -120,3 +120,42 @@ TEST(ScenarioReset, ReadsAsAResetStepAndWritesBackTheSame) {
 
 }  // namespace
 }  // namespace savefuzz
+
+namespace savefuzz {
+namespace {
+
+// SPEC.md section 5's fault keys: read, written back the same, and every mistake named.
+TEST(ScenarioFaults, CrashAtASyncPowerLossAndStorageFaultsRoundTrip) {
+  for (const char* text : {R"({"control":"crash_during","request":{"op":"create_practice","practice":"P1"},"at":{"sync":2}})",
+                           R"({"control":"power_loss"})",
+                           R"({"op":"create_practice","practice":"P1","fault":{"on":"sync","n":1,"errno":"ENOSPC"}})",
+                           R"({"op":"create_practice","practice":"P1","fault":{"on":"write","n":3,"errno":"EIO"},"expect":{"ok":false}})"}) {
+    auto step = parse_step(Json::parse(text));
+    ASSERT_TRUE(std::holds_alternative<Step>(step)) << text << ": " << std::get<Error>(step).message;
+    EXPECT_EQ(std::get<Step>(step).to_json(), Json::parse(text));
+  }
+  const Step s = std::get<Step>(parse_step(Json::parse(R"({"op":"create_practice","practice":"P1","fault":{"on":"write","n":3}})")));
+  ASSERT_TRUE(s.fault() && *s.fault());
+  EXPECT_EQ(**s.fault(), (StorageFault{StorageFault::On::write, 3, StorageFault::Errno::eio})) << "errno defaults to EIO";
+  EXPECT_EQ(s.call()->wire, Json::parse(R"({"op":"create_practice","practice":"P1"})")) << "the fault is not sent";
+  EXPECT_EQ(std::get<Step>(parse_step(Json::parse(R"({"control":"power_loss"})"))).kind(), StepKind::power_loss);
+}
+
+TEST(ScenarioFaults, MistakesInFaultKeysAreNamed) {
+  auto error = [](const char* text) {
+    auto step = parse_step(Json::parse(text));
+    return std::holds_alternative<Error>(step) ? std::get<Error>(step).message : std::string("accepted");
+  };
+  EXPECT_NE(error(R"({"op":"create_practice","practice":"P1","fault":{"on":"read","n":1}})").find("\"write\" or \"sync\""), std::string::npos);
+  EXPECT_NE(error(R"({"op":"create_practice","practice":"P1","fault":{"on":"sync","n":0}})").find("from 1 to"), std::string::npos);
+  EXPECT_NE(error(R"({"op":"create_practice","practice":"P1","fault":{"on":"sync","n":1,"errno":"EPERM"}})").find("EIO"), std::string::npos);
+  EXPECT_NE(error(R"({"op":"create_practice","practice":"P1","fault":{"on":"sync","n":1,"when":2}})").find("unknown key \"when\""), std::string::npos);
+  EXPECT_NE(error(R"({"op":"create_practice","practice":"P1","fault":{"n":1}})").find("needs"), std::string::npos);
+  EXPECT_NE(error(R"({"control":"crash","fault":{"on":"sync","n":1}})").find("request steps"), std::string::npos);
+  EXPECT_NE(error(R"({"control":"crash_during","request":{"op":"create_practice","practice":"P1"},"at":{"sync":-1}})").find("\"at\""), std::string::npos);
+  EXPECT_NE(error(R"({"control":"crash_during","request":{"op":"create_practice","practice":"P1"},"at":{"write":1}})").find("\"at\""), std::string::npos);
+  EXPECT_NE(error(R"({"control":"power_loss","tear":1})").find("unknown key"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace savefuzz

@@ -12,6 +12,7 @@
 #include "harness/core/runner.h"
 #include "harness/core/session.h"
 #include "harness/targets/inprocess_target.h"
+#include "harness/targets/fault_library.h"
 #include "harness/targets/process_target.h"
 #include "targets/records/mutants.h"
 #include "tests/support/temp_dir.h"
@@ -55,6 +56,7 @@ std::unique_ptr<Target> target(bool subprocess, const std::string& mutant) {
   ProcessOptions o;
   o.data_root = data_root().path();
   o.argv = {std::string(SAVEFUZZ_BIN_DIR) + "/records-server"};
+  o.fault_library = default_fault_library();  // power loss, storage faults and exact crashes
   if (!mutant.empty()) o.argv.insert(o.argv.end(), {"--mutant", mutant});
   return std::make_unique<ProcessTarget>(o);
 }
@@ -71,6 +73,7 @@ Finding diagnosed(const Scenario& s, const Finding& f, bool subprocess, const st
 void expect_caught(const std::filesystem::path& file, const Entry& e, bool subprocess) {
   Scenario s = load(file);
   RunResult clean = run_scenario(s, *target(subprocess, ""), {});
+  ASSERT_FALSE(clean.not_runnable) << file << ": " << *clean.not_runnable;
   EXPECT_FALSE(clean.finding) << file << " fails on the correct target: " << clean.finding->detail;
   RunResult r = run_scenario(s, *target(subprocess, e.mutant), {});
   ASSERT_TRUE(r.finding) << file << " misses " << e.mutant;
