@@ -40,8 +40,8 @@ ProcessTarget::ProcessTarget(ProcessOptions options) : options_(std::move(option
 FaultSupport ProcessTarget::fault_support() const {
   if (faults_ && library_loaded_) return {true, true, true, {}};
   std::string why = !faults_ ? "no fault library (build libsavefuzz_faults.so, or give --fault-library)"
-                             : "the fault library did not load into the target (statically linked, or LD_PRELOAD "
-                               "dropped on the way)";
+                             : "the fault library did not load into the target, or did not see it write its answers "
+                               "(statically linked, LD_PRELOAD dropped on the way, or answers written through C stdio)";
   return {false, false, false, why};
 }
 
