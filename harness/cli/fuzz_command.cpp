@@ -36,11 +36,15 @@ const std::vector<std::string> kArtifactPrefixes{"crash-", "timeout-", "oom-", "
 const std::atomic<bool>* g_stop = nullptr;  // raised by Ctrl-C
 bool interrupted() { return g_stop && g_stop->load(); }
 
-fs::path default_fuzzer_dir() {
+// The fuzzers of the chosen build: build/<preset>/bin beside the one savefuzz runs from (both
+// builds have their own savefuzz, and a dev build has none), else savefuzz's own folder.
+fs::path default_fuzzer_dir(bool coverage_only) {
   std::error_code ec;
   fs::path self = fs::read_symlink("/proc/self/exe", ec).parent_path();
+  fs::path build = self / ".." / ".." / (coverage_only ? "fuzz-cov" : "fuzz") / "bin";
+  if (!ec && fs::exists(build / "save_path_fuzzer", ec)) return build;
   if (!ec && fs::exists(self / "save_path_fuzzer", ec)) return self;
-  return self / ".." / ".." / "fuzz" / "bin";  // build/<preset>/bin -> build/fuzz/bin
+  return build;
 }
 
 std::set<fs::path> artifacts_in(const fs::path& dir) {
@@ -96,6 +100,7 @@ class FuzzSession {
     fs::create_directories(corpus);
     fs::create_directories(artifacts);
     auto before = artifacts_in(artifacts);
+    bool scenario_fuzzer = fuzzer == "save_path_fuzzer" || fuzzer == "plain_save_path_fuzzer";
     long secs = std::max<long>(1, static_cast<long>(share.count() / 1000));
     // Fork mode even for one job: the fuzzing process restarts after a crash, so --keep-going
     // can go on collecting crash inputs.
@@ -104,17 +109,20 @@ class FuzzSession {
     if (o_.keep_going) argv.insert(argv.end(), {"-ignore_crashes=1", "-ignore_timeouts=1", "-ignore_ooms=1"});
     fs::path dict = o_.corpus_root / "dict" / (fuzzer + ".dict");
     if (fuzzer != "plain_save_path_fuzzer" && fs::exists(dict)) argv.push_back("-dict=" + dict.string());
+    // The save path's comparisons (a text length against a threshold, a version against a count)
+    // become features as their operands get closer: how the fuzzer reaches a rare combination.
+    if (o_.value_profile && scenario_fuzzer) argv.push_back("-use_value_profile=1");
     argv.insert(argv.end(), o_.libfuzzer_flags.begin(), o_.libfuzzer_flags.end());
     argv.push_back(corpus.string());
     fs::path seeds = o_.corpus_root / "seeds" / fuzzer;
     if (o_.seeds && fuzzer != "plain_save_path_fuzzer" && fs::is_directory(seeds)) argv.push_back(seeds.string());
 
-    std::cout << "savefuzz: fuzzing with " << fuzzer << " for " << secs << "s, " << o_.jobs << " job(s); log "
+    std::cout << "savefuzz: fuzzing with " << fuzzer << " (" << (o_.coverage_only ? "coverage-only" : "sanitizer")
+              << " build) for " << secs << "s, " << o_.jobs << " job(s); log "
               << log.string() << std::endl;
     std::ofstream(log, std::ios::trunc) << "$";
     for (const auto& a : argv) std::ofstream(log, std::ios::app) << " " << a;
     std::ofstream(log, std::ios::app) << "\n";
-    bool scenario_fuzzer = fuzzer == "save_path_fuzzer" || fuzzer == "plain_save_path_fuzzer";
     auto t0 = Clock::now();
     int code = run_logged(argv, scenario_fuzzer ? o_.mutant : "", log, Clock::now() + share + std::chrono::minutes(2));
 
@@ -216,7 +224,14 @@ CLI::App* add_fuzz_command(CLI::App& app, FuzzOptions& o) {
   cmd->add_option("--fuzzer", o.fuzzers,
                   "which fuzzers, repeatable (default: save_path_fuzzer protocol_fuzzer scenario_fuzzer; "
                   "plain_save_path_fuzzer is the benchmark baseline)");
-  cmd->add_option("--fuzzer-dir", o.fuzzer_dir, "where the fuzzers are (default: beside savefuzz, else build/fuzz/bin)");
+  cmd->add_flag("--coverage-only", o.coverage_only,
+                "run the coverage-only fuzzers (fuzz-cov preset: no sanitizers, several times faster) rather than "
+                "the ASan + UBSan ones (fuzz preset), which also catch memory errors of a C++ save path");
+  cmd->add_option("--fuzzer-dir", o.fuzzer_dir,
+                  "where the fuzzers are (default: build/fuzz/bin, or build/fuzz-cov/bin with --coverage-only)");
+  cmd->add_flag("!--no-value-profile", o.value_profile,
+                "without libFuzzer's -use_value_profile=1 for the scenario fuzzers (on by default: comparisons in "
+                "the save path guide the search)");
   cmd->add_option("--corpus-root", o.corpus_root,
                   "seeds/<fuzzer>/ and dict/<fuzzer>.dict under it (default " + o.corpus_root.string() + ")");
   cmd->add_option("--work-dir", o.work_dir, "growing corpora, crash inputs and logs (default " + o.work_dir.string() + ")");
@@ -232,13 +247,14 @@ CLI::App* add_fuzz_command(CLI::App& app, FuzzOptions& o) {
 
 int run_fuzz(FuzzOptions o, const std::string& program) {
   if (o.fuzzers.empty()) o.fuzzers = kDefaultFuzzers;
-  if (o.fuzzer_dir.empty()) o.fuzzer_dir = default_fuzzer_dir();
+  if (o.fuzzer_dir.empty()) o.fuzzer_dir = default_fuzzer_dir(o.coverage_only);
   std::chrono::milliseconds time = o.time.value_or(kDefaultFuzzTime);
+  const std::string preset = o.coverage_only ? "fuzz-cov" : "fuzz";
   for (const auto& f : o.fuzzers) {
     if (!kKnownFuzzers.count(f)) throw SetupError("unknown fuzzer '" + f + "' (save_path_fuzzer, protocol_fuzzer, scenario_fuzzer, plain_save_path_fuzzer)");
     if (::access((o.fuzzer_dir / f).c_str(), X_OK) != 0)
-      throw SetupError("no fuzzer " + (o.fuzzer_dir / f).string() +
-                       ": build them with `cmake --preset fuzz && cmake --build --preset fuzz`, or give --fuzzer-dir");
+      throw SetupError("no fuzzer " + (o.fuzzer_dir / f).string() + ": build them with `cmake --preset " + preset +
+                       " && cmake --build --preset " + preset + "`, or give --fuzzer-dir");
   }
   std::error_code ec;
   fs::create_directories(o.work_dir, ec);

@@ -20,7 +20,9 @@ struct FuzzOptions {
   std::optional<std::chrono::milliseconds> time;  // in all, shared evenly by the fuzzers (kDefaultFuzzTime)
   unsigned jobs = 1;                              // libFuzzer -fork=N for each fuzzer
   std::vector<std::string> fuzzers;               // default: save_path_fuzzer protocol_fuzzer scenario_fuzzer
-  std::filesystem::path fuzzer_dir;               // default: beside savefuzz, else build/fuzz/bin
+  bool coverage_only = false;  // the fuzz-cov build (no sanitizers) rather than the fuzz build
+  std::filesystem::path fuzzer_dir;               // default: build/fuzz/bin or build/fuzz-cov/bin, else beside savefuzz
+  bool value_profile = true;   // -use_value_profile=1 for the scenario fuzzers
   std::filesystem::path corpus_root = "corpus";   // seeds/<fuzzer>/ and dict/<fuzzer>.dict under it
   std::filesystem::path work_dir = "findings/fuzz";  // growing corpora, crash inputs, logs
   std::filesystem::path findings_dir = "findings";   // scenario files of what was found

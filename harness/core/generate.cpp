@@ -37,8 +37,10 @@ std::string cut_utf8(const std::string& s, std::size_t bytes) {
 
 std::string repeat_to(const std::string& unit, std::size_t bytes) {
   std::string s;
-  while (s.size() + unit.size() <= bytes) s += unit;
-  while (s.size() < bytes) s += 'a';
+  s.reserve(bytes);
+  if (!unit.empty())
+    for (std::size_t n = bytes / unit.size(); n > 0; --n) s += unit;
+  s.append(bytes - s.size(), 'a');
   return s;
 }
 
@@ -257,7 +259,9 @@ std::string draw_text(Choices& c, std::size_t limit) {
     case 4: return repeat_to("\xF0\x9F\x98\xB7", limit - 2) + "é";  // ends with a 2-byte char at the limit
     case 5: return repeat_to("é", limit) + "é";                     // one character over
     case 6: return repeat_to("é", std::min<std::size_t>(limit, 4097));  // straddles 4 KiB mid-character
-    case 7: return repeat_to("observation ", std::min<std::size_t>(limit, 4096 + d.roll<std::size_t>(1, 200)));
+    // Any length up to the limit (at most 64 KiB, so a fuzz input's two bytes name it exactly):
+    // a save path's size thresholds (4 KiB, a page, an overflow) sit anywhere in that range.
+    case 7: return repeat_to("observation ", d.roll<std::size_t>(1, std::min<std::size_t>(limit, 65535) + 1));
     case 8: return "e\u0301 n\u0303 \U0001F468\u200D\u2695\uFE0F";  // combining marks, ZWJ sequence
     case 9: return "ligne 1\r\nligne 2\nligne 3\r";
     case 10: return "\"guillemets\" et \\antislash\\ et \t tab";

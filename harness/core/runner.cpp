@@ -68,18 +68,18 @@ class Run {
                      [&](const RestartStep&) { return control(step, n, [&] { return target_.restart(); }); },
                      [&](const CrashStep&) { return control(step, n, [&] { return target_.crash(); }); },
                      [&](const CrashDuringStep& s) {
-                       return control(step, n, [&] {
-                         if (const Request* r = s.call.request()) {
-                           if (candidates_.size() == 1) uncertain_.push_back({candidates_.front(), {}});
-                           widen(*r);
-                           if (candidates_.size() == 1 && uncertain_.size() && uncertain_.back().before == candidates_.front())
-                             uncertain_.pop_back();  // its outcome is certain: nothing to undo later
-                         }
+                       const Request* r = s.call.request();
+                       bool uncertain = r && changes_some_state(*r);
+                       bool went = control(step, n, [&] {
+                         if (uncertain) uncertain_.push_back({candidates_, *r, {}});
+                         if (r) widen(*r);
                          bool exact = s.at_sync && support_.sync_crash;
                          ++(exact ? coverage_.sync_crashes : coverage_.timed_crashes);
                          return target_.crash_during(
                              s.call.wire, CrashAt{exact ? s.at_sync : std::nullopt, crash_point_for(options_.seed, s.call.wire)});
                        });
+                       if (went && uncertain) keep_possible_befores(uncertain_.back());
+                       return went;
                      },
                      [&](const ResetStep&) { return reset(step, n); },
                      [&](const PowerLossStep&) {
@@ -99,6 +99,14 @@ class Run {
   }
 
  private:
+  // A crash_during whose outcome was unknown: the states before it, and the acknowledged writes
+  // since (request and answer), until the next power loss.
+  struct Uncertain {
+    std::vector<Model> before;  // the states it may have started from
+    Request request;
+    std::vector<std::pair<Request, Response>> after;
+  };
+
   RunResult done() {
     if (finding_ && options_.keep_data) finding_->data_dir = target_.keep_data();
     RunResult r;
@@ -288,13 +296,35 @@ class Run {
   // target had to keep that one too: no such state.
   void add_states_without_unacknowledged_writes() {
     for (const Uncertain& u : uncertain_) {
-      Model alt = u.before;
-      bool possible = std::all_of(u.after.begin(), u.after.end(),
-                                  [&](const auto& done) { return alt.apply(done.first) == done.second; });
-      if (possible && std::find(candidates_.begin(), candidates_.end(), alt) == candidates_.end())
-        candidates_.push_back(std::move(alt));
+      for (Model alt : u.before) {
+        bool possible = std::all_of(u.after.begin(), u.after.end(),
+                                    [&](const auto& done) { return alt.apply(done.first) == done.second; });
+        if (possible && std::find(candidates_.begin(), candidates_.end(), alt) == candidates_.end())
+          candidates_.push_back(std::move(alt));
+      }
     }
     uncertain_.clear();
+  }
+
+  // Whether `r` changes one of the candidate states; if none, a crash during it has nothing a
+  // power loss could undo.
+  bool changes_some_state(const Request& r) const {
+    return std::any_of(candidates_.begin(), candidates_.end(), [&](const Model& m) {
+      Model after = m;
+      return after.apply(r).ok() && spec(r.op).mutating && !(after == m);
+    });
+  }
+
+  // After the probe that follows a crash_during, the states it may have started from are those
+  // that lead to a state still possible (itself, or with the request applied). Any of them may
+  // come back with a later power loss, even one a power loss before had already brought back.
+  void keep_possible_befores(Uncertain& u) const {
+    std::erase_if(u.before, [&](const Model& b) {
+      Model after = b;
+      bool applied = after.apply(u.request).ok();
+      return std::none_of(candidates_.begin(), candidates_.end(),
+                          [&](const Model& c) { return c == b || (applied && c == after); });
+    });
   }
 
   // After a crash_during of `r`, both "never happened" and "happened" are allowed.
@@ -336,13 +366,6 @@ class Run {
         return;
     }
   }
-
-  // A crash_during whose outcome was unknown: the state before it, and the acknowledged writes
-  // since (request and answer), until the next power loss.
-  struct Uncertain {
-    Model before;
-    std::vector<std::pair<Request, Response>> after;
-  };
 
   Target& target_;
   RunnerOptions options_;

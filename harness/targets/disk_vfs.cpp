@@ -10,7 +10,9 @@ namespace savefuzz {
 namespace {
 
 thread_local Disk* g_disk = nullptr;
-sqlite3_vfs* g_real = nullptr;
+
+// The VFS a wrapper forwards to: the system's, or the in-memory one.
+sqlite3_vfs* real_vfs(sqlite3_vfs* wrapper) { return static_cast<sqlite3_vfs*>(wrapper->pAppData); }
 
 // Our file object; the real VFS's file object lives right after it.
 struct FaultFile {
@@ -95,65 +97,84 @@ const sqlite3_io_methods kMethods = {
     x_shm_barrier, x_shm_unmap,   x_fetch,       x_unfetch,
 };
 
-int v_open(sqlite3_vfs*, sqlite3_filename name, sqlite3_file* f, int flags, int* out_flags) {
+int v_open(sqlite3_vfs* vfs, sqlite3_filename name, sqlite3_file* f, int flags, int* out_flags) {
   auto* file = ff(f);
   file->path = name;  // SQLite keeps the name alive while the file is open
-  int rc = g_real->xOpen(g_real, name, file->real(), flags, out_flags);
+  sqlite3_vfs* r = real_vfs(vfs);
+  int rc = r->xOpen(r, name, file->real(), flags, out_flags);
   file->base.pMethods = (rc == SQLITE_OK && file->real()->pMethods) ? &kMethods : nullptr;
   return rc;
 }
-int v_delete(sqlite3_vfs*, const char* name, int sync) {
+int v_delete(sqlite3_vfs* vfs, const char* name, int sync) {
   if (Disk* d = g_disk) {
     if (d->frozen()) return SQLITE_OK;  // a killed process deletes nothing
     d->undo().synced(name);             // nothing of a deleted file is left to undo
   }
-  return g_real->xDelete(g_real, name, sync);
+  return real_vfs(vfs)->xDelete(real_vfs(vfs), name, sync);
 }
-int v_access(sqlite3_vfs*, const char* name, int flags, int* out) { return g_real->xAccess(g_real, name, flags, out); }
-int v_full_pathname(sqlite3_vfs*, const char* name, int n, char* out) { return g_real->xFullPathname(g_real, name, n, out); }
-void* v_dlopen(sqlite3_vfs*, const char* name) { return g_real->xDlOpen(g_real, name); }
-void v_dlerror(sqlite3_vfs*, int n, char* msg) { g_real->xDlError(g_real, n, msg); }
-void (*v_dlsym(sqlite3_vfs*, void* h, const char* sym))(void) { return g_real->xDlSym(g_real, h, sym); }
-void v_dlclose(sqlite3_vfs*, void* h) { g_real->xDlClose(g_real, h); }
-int v_randomness(sqlite3_vfs*, int n, char* out) { return g_real->xRandomness(g_real, n, out); }
-int v_sleep(sqlite3_vfs*, int us) { return g_real->xSleep(g_real, us); }
-int v_current_time(sqlite3_vfs*, double* out) { return g_real->xCurrentTime(g_real, out); }
-int v_last_error(sqlite3_vfs*, int n, char* out) { return g_real->xGetLastError(g_real, n, out); }
-int v_current_time64(sqlite3_vfs*, sqlite3_int64* out) { return g_real->xCurrentTimeInt64(g_real, out); }
+int v_access(sqlite3_vfs* v, const char* name, int flags, int* out) { return real_vfs(v)->xAccess(real_vfs(v), name, flags, out); }
+int v_full_pathname(sqlite3_vfs* v, const char* name, int n, char* out) {
+  return real_vfs(v)->xFullPathname(real_vfs(v), name, n, out);
+}
+void* v_dlopen(sqlite3_vfs* v, const char* name) { return real_vfs(v)->xDlOpen(real_vfs(v), name); }
+void v_dlerror(sqlite3_vfs* v, int n, char* msg) { real_vfs(v)->xDlError(real_vfs(v), n, msg); }
+void (*v_dlsym(sqlite3_vfs* v, void* h, const char* sym))(void) { return real_vfs(v)->xDlSym(real_vfs(v), h, sym); }
+void v_dlclose(sqlite3_vfs* v, void* h) { real_vfs(v)->xDlClose(real_vfs(v), h); }
+int v_randomness(sqlite3_vfs* v, int n, char* out) { return real_vfs(v)->xRandomness(real_vfs(v), n, out); }
+int v_sleep(sqlite3_vfs* v, int us) { return real_vfs(v)->xSleep(real_vfs(v), us); }
+int v_current_time(sqlite3_vfs* v, double* out) { return real_vfs(v)->xCurrentTime(real_vfs(v), out); }
+int v_last_error(sqlite3_vfs* v, int n, char* out) { return real_vfs(v)->xGetLastError(real_vfs(v), n, out); }
+int v_current_time64(sqlite3_vfs* v, sqlite3_int64* out) { return real_vfs(v)->xCurrentTimeInt64(real_vfs(v), out); }
 
-sqlite3_vfs g_vfs;
+// A wrapper named `name` over `real`, registered once.
+sqlite3_vfs make_wrapper(const char* name, sqlite3_vfs* real) {
+  sqlite3_vfs v{};
+  v.iVersion = 2;
+  v.szOsFile = static_cast<int>(sizeof(FaultFile)) + real->szOsFile;
+  v.mxPathname = real->mxPathname;
+  v.zName = name;
+  v.pAppData = real;
+  v.xOpen = v_open;
+  v.xDelete = v_delete;
+  v.xAccess = v_access;
+  v.xFullPathname = v_full_pathname;
+  v.xDlOpen = v_dlopen;
+  v.xDlError = v_dlerror;
+  v.xDlSym = v_dlsym;
+  v.xDlClose = v_dlclose;
+  v.xRandomness = v_randomness;
+  v.xSleep = v_sleep;
+  v.xCurrentTime = v_current_time;
+  v.xGetLastError = v_last_error;
+  v.xCurrentTimeInt64 = v_current_time64;
+  return v;
+}
+
+sqlite3_vfs g_on_files, g_in_memory;
 
 }  // namespace
 
-const char* Disk::vfs_name() {
+const char* Disk::vfs_name(bool in_memory) {
   static std::once_flag once;
   std::call_once(once, [] {
-    g_real = sqlite3_vfs_find(nullptr);
-    g_vfs = sqlite3_vfs{};
-    g_vfs.iVersion = 2;
-    g_vfs.szOsFile = static_cast<int>(sizeof(FaultFile)) + g_real->szOsFile;
-    g_vfs.mxPathname = g_real->mxPathname;
-    g_vfs.zName = "savefuzz-disk";
-    g_vfs.xOpen = v_open;
-    g_vfs.xDelete = v_delete;
-    g_vfs.xAccess = v_access;
-    g_vfs.xFullPathname = v_full_pathname;
-    g_vfs.xDlOpen = v_dlopen;
-    g_vfs.xDlError = v_dlerror;
-    g_vfs.xDlSym = v_dlsym;
-    g_vfs.xDlClose = v_dlclose;
-    g_vfs.xRandomness = v_randomness;
-    g_vfs.xSleep = v_sleep;
-    g_vfs.xCurrentTime = v_current_time;
-    g_vfs.xGetLastError = v_last_error;
-    g_vfs.xCurrentTimeInt64 = v_current_time64;
-    sqlite3_vfs_register(&g_vfs, /*makeDflt=*/0);
+    g_on_files = make_wrapper("savefuzz-disk", sqlite3_vfs_find(nullptr));
+    g_in_memory = make_wrapper("savefuzz-disk-mem", sqlite3_vfs_find(MemFs::vfs_name()));
+    sqlite3_vfs_register(&g_on_files, /*makeDflt=*/0);
+    sqlite3_vfs_register(&g_in_memory, /*makeDflt=*/0);
   });
-  return g_vfs.zName;
+  return in_memory ? g_in_memory.zName : g_on_files.zName;
 }
 
-Disk::Use::Use(Disk& disk) : previous_(g_disk) { g_disk = &disk; }
-Disk::Use::~Use() { g_disk = previous_; }
+Disk::Use::Use(Disk& disk) : previous_(g_disk), previous_fs_(MemFs::use(&disk.mem_)) { g_disk = &disk; }
+Disk::Use::~Use() {
+  g_disk = previous_;
+  MemFs::use(previous_fs_);
+}
+
+void Disk::lose_unsynced(std::uint32_t tear) {
+  if (!in_memory_) return undo_.roll_back(tear);
+  undo_.roll_back(tear, [this](const UndoRecord& u, std::int64_t keep) { mem_.put_back(u, keep); });
+}
 
 void Disk::arm(std::optional<unsigned> crash_at_sync, std::optional<Fault> fault) {
   crash_at_sync_ = crash_at_sync;

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <optional>
 
+#include "harness/targets/mem_vfs.h"
 #include "harness/targets/undo.h"
 
 namespace savefuzz {
@@ -20,8 +21,14 @@ class Disk {
     int sqlite_code = 0;   // SQLITE_IOERR_WRITE, SQLITE_FULL, ...
   };
 
-  // Registers the VFS on first use and returns its name for records::Env::sqlite_vfs().
-  static const char* vfs_name();
+  // `in_memory`: the files live in this Disk's MemFs (no system call per I/O), else on the file
+  // system under the path the store opens.
+  explicit Disk(bool in_memory = false) : in_memory_(in_memory) {}
+
+  // Registers the VFS on first use and returns its name for records::Env::sqlite_vfs(): over the
+  // in-memory files or over the real ones.
+  static const char* vfs_name(bool in_memory);
+  const char* vfs() const { return vfs_name(in_memory_); }
 
   // While alive, this thread's store I/O goes through `disk`.
   class Use {
@@ -33,6 +40,7 @@ class Disk {
 
    private:
     Disk* previous_;
+    MemFs* previous_fs_;
   };
 
   // Counts writes and syncs from now on: at the `crash_at_sync`-th sync the process "dies" (the
@@ -49,13 +57,16 @@ class Disk {
 
   // Power loss: every file back to its content at its last completed sync (UndoLog::roll_back).
   // Call with the store closed (frozen).
-  void lose_unsynced(std::uint32_t tear) { undo_.roll_back(tear); }
+  void lose_unsynced(std::uint32_t tear);
   std::size_t unsynced_writes() const { return undo_.size(); }
 
   // The VFS's side: each write or sync asks consult() (SQLITE_OK to go on, else the code to
   // return); writes and truncates of a named file leave an undo record until that file's sync.
   int consult(bool is_sync);
   UndoLog& undo() { return undo_; }
+  bool in_memory() const { return in_memory_; }
+  const MemFs& files() const { return mem_; }
+  MemFs& files() { return mem_; }
 
  private:
   std::optional<unsigned> crash_at_sync_;
@@ -63,6 +74,8 @@ class Disk {
   unsigned writes_ = 0, syncs_ = 0;
   bool fired_ = false, frozen_ = false, armed_ = false;
   UndoLog undo_;
+  bool in_memory_ = false;
+  MemFs mem_;
 };
 
 }  // namespace savefuzz

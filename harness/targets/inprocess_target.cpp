@@ -1,6 +1,9 @@
 // In-process target: restart closes and reopens the store; a crash abandons it unclosed.
 #include "harness/targets/inprocess_target.h"
 
+#include <map>
+#include <mutex>
+
 #include <sqlite3.h>
 
 #include "harness/core/fault_points.h"
@@ -19,7 +22,9 @@ struct SimulatedCrash {};
 // not synced.
 class InProcessTarget::CrashEnv : public records::Env {
  public:
-  const char* sqlite_vfs() const override { return Disk::vfs_name(); }
+  explicit CrashEnv(bool in_memory) : vfs(Disk::vfs_name(in_memory)) {}
+  const char* vfs;
+  const char* sqlite_vfs() const override { return vfs; }
   int commits_left = -1;  // -1: never crash
   void after_commit() override {
     if (commits_left > 0 && --commits_left == 0) throw SimulatedCrash{};
@@ -29,7 +34,7 @@ class InProcessTarget::CrashEnv : public records::Env {
 
 InProcessTarget::InProcessTarget(InProcessOptions options) : options_(std::move(options)) {
   if (options_.data_root.empty()) options_.data_root = default_data_root();
-  env_ = std::make_unique<CrashEnv>();
+  env_ = std::make_unique<CrashEnv>(options_.in_memory);
 }
 
 InProcessTarget::~InProcessTarget() {
@@ -44,6 +49,7 @@ std::string InProcessTarget::describe() const {
 
 std::string InProcessTarget::keep_data() {
   if (!dir_) return {};
+  disk_.files().write_to(dir_->path());  // what the store holds, for the user to open
   dir_->keep();
   return dir_->path().string();
 }
@@ -75,11 +81,29 @@ std::optional<TargetFault> InProcessTarget::open() {
   return std::nullopt;
 }
 
+// The store a start of `mutant` leaves once closed cleanly, made once per process: creating the
+// schema is most of a start's cost, and a fuzzer starts a target for every input. Beginning
+// from this image is beginning from a data directory a previous start left, which the reference
+// target treats as it treats an empty one (nullopt when that start failed: start from nothing).
+const std::optional<MemFs::Image>& fresh_image(records::Mutant mutant, const std::filesystem::path& root) {
+  static std::mutex lock;
+  static std::map<records::Mutant, std::optional<MemFs::Image>> images;
+  std::lock_guard hold(lock);
+  auto it = images.find(mutant);
+  if (it != images.end()) return it->second;
+  InProcessTarget t(InProcessOptions{mutant, root, true, false});
+  std::optional<MemFs::Image> image;
+  if (!t.start() && !t.restart()) image = t.files().image();
+  return images.emplace(mutant, std::move(image)).first->second;
+}
+
 std::optional<TargetFault> InProcessTarget::start() {
   if (service_) abandon();
   dir_ = std::make_unique<DataDir>(options_.data_root);
-  disk_ = Disk{};
+  disk_ = Disk{options_.in_memory};
   next_id_ = 0;
+  if (options_.in_memory && options_.from_image)
+    if (const auto& image = fresh_image(options_.mutant, options_.data_root)) disk_.files().load(dir_->path(), *image);
   return open();
 }
 

@@ -13,6 +13,11 @@ namespace savefuzz {
 struct InProcessOptions {
   records::Mutant mutant = records::Mutant::none;
   std::filesystem::path data_root;  // empty: default_data_root()
+  // The database files in memory (MemFs), written to the data directory only when a finding
+  // keeps it; else on the file system there. Crashes, power losses and faults are the same.
+  bool in_memory = true;
+  // In memory: each start begins from a copy of the store a first start made and closed.
+  bool from_image = true;
 };
 
 class InProcessTarget : public Target {
@@ -31,6 +36,7 @@ class InProcessTarget : public Target {
   Limits limits() const override { return limits_; }
   std::string describe() const override;
   std::string keep_data() override;
+  const MemFs& files() const { return disk_.files(); }
 
  private:
   class CrashEnv;
@@ -42,7 +48,7 @@ class InProcessTarget : public Target {
   InProcessOptions options_;
   std::unique_ptr<DataDir> dir_;
   std::unique_ptr<CrashEnv> env_;
-  Disk disk_;
+  Disk disk_{true};
   std::unique_ptr<records::Service> service_;
   std::int64_t next_id_ = 0;
   Limits limits_;

@@ -33,14 +33,16 @@ void UndoLog::synced(const std::string& path) {
   std::erase_if(records_, [&](const UndoRecord& r) { return r.path == path; });
 }
 
-void UndoLog::roll_back(std::uint32_t tear) {
+void UndoLog::roll_back(std::uint32_t tear) { roll_back(tear, put_back); }
+
+void UndoLog::roll_back(std::uint32_t tear, const PutBack& put) {
   for (auto it = records_.rbegin(); it != records_.rend(); ++it) {
     std::int64_t keep = 0;
     if (it == records_.rbegin() && it->length > 0) {
       std::int64_t blocks = (it->length + 511) / 512;
       keep = std::min<std::int64_t>(it->length, 512 * static_cast<std::int64_t>(tear % (blocks + 1)));
     }
-    put_back(*it, keep);
+    put(*it, keep);
   }
   records_.clear();
 }

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -29,6 +30,10 @@ class UndoLog {
   // Puts every file back as it was at its last sync, newest write first. The newest write of all
   // was in flight: it keeps its first (tear % (blocks + 1)) 512-byte blocks. Clears the log.
   void roll_back(std::uint32_t tear);
+  // The same, putting each record back with `put_back(record, keep)` (files that are not on the
+  // file system: MemFs).
+  using PutBack = std::function<void(const UndoRecord&, std::int64_t keep)>;
+  void roll_back(std::uint32_t tear, const PutBack& put_back);
 
  private:
   std::vector<UndoRecord> records_;

@@ -55,6 +55,15 @@ constexpr std::array kMutants{
     MutantInfo{Mutant::version_after_fields, "version-after-fields",
                "save_observation commits the fields, then bumps the version in a second transaction: "
                "a crash at the first commit's sync leaves new fields with the old version"},
+    MutantInfo{Mutant::fifth_save_drops_conclusion, "fifth-save-drops-conclusion",
+               "the save that takes the observation of an appointment with a shared document to "
+               "version 5 acknowledges but does not store its conclusion"},
+    MutantInfo{Mutant::page_overflow_cuts_document, "page-overflow-cuts-document",
+               "a document whose content is 8181 to 8191 bytes (its row just spills onto another "
+               "page) is stored cut to 8180 bytes and acknowledged"},
+    MutantInfo{Mutant::api_list_from_exact_start, "api-list-from-exact-start",
+               "list_appointments for an api_client whose from is exactly the start of an "
+               "appointment returns every practice's appointments"},
 };
 
 }  // namespace

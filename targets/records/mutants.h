@@ -33,6 +33,11 @@ enum class Mutant {
   no_sync,
   ignore_commit_error,
   version_after_fields,
+  // Deep bugs: each needs a rare combination that random generation seldom meets but that a
+  // coverage-guided fuzzer reaches by following the target's own comparisons (value profile).
+  fifth_save_drops_conclusion,
+  page_overflow_cuts_document,
+  api_list_from_exact_start,
 };
 
 struct MutantInfo {

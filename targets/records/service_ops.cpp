@@ -18,12 +18,11 @@ void forbid_unless(bool allowed, const std::string& why) {
   if (!allowed) reject(ErrorCode::forbidden, why);
 }
 
-// silent-truncation: where the cut lands inside a character, back off to its start so the stored
-// text stays UTF-8 (the damage is the lost tail, not garbled bytes).
-std::string truncate_4096(std::string s) {
-  constexpr std::size_t kCut = 4096;
-  if (s.size() <= kCut) return s;
-  std::size_t n = kCut;
+// silent-truncation and page-overflow-cuts-document: where the cut lands inside a character, back
+// off to its start so the stored text stays UTF-8 (the damage is the lost tail, not garbled bytes).
+std::string cut_at_character(std::string s, std::size_t cut) {
+  if (s.size() <= cut) return s;
+  std::size_t n = cut;
   while (n > 0 && (static_cast<unsigned char>(s[n]) & 0xC0) == 0x80) --n;
   s.resize(n);
   return s;
@@ -172,7 +171,7 @@ Json Service::save_observation(Request& r) {
   if (options_.mutant == Mutant::partial_as_replace) next.fields = {};
   for (std::size_t i = 0; i < given.size(); ++i) {
     if (!given[i]) continue;
-    next.fields[i] = options_.mutant == Mutant::silent_truncation ? truncate_4096(*given[i]) : *given[i];
+    next.fields[i] = options_.mutant == Mutant::silent_truncation ? cut_at_character(*given[i], 4096) : *given[i];
   }
   bool bump = options_.mutant != Mutant::version_not_bumped || next.fields[0] != old.fields[0];
   next.version = old.version + (bump ? 1 : 0);
@@ -188,6 +187,9 @@ Json Service::save_observation(Request& r) {
     save_field_by_field(id, given, next.version);
     return Json{{"version", next.version}};
   }
+  // A deep bug: only the 5th version of an observation whose appointment shares a document.
+  if (options_.mutant == Mutant::fifth_save_drops_conclusion && next.version == 5 && store_->any_document_shared(id))
+    next.fields[3] = old.fields[3];
   if (options_.mutant == Mutant::version_after_fields) {
     Observation fields_only = next;
     fields_only.version = old.version;
@@ -256,6 +258,9 @@ Json Service::attach_document(Request& r) {
   auto appointment = need_appointment(appointment_id);
   need_new(id);
   forbid_unless(practitioner_of(actor, appointment.practice), "not a practitioner of this practice");
+  // A deep bug: a content in an 11-byte band is cut (at a character boundary) and acknowledged.
+  if (options_.mutant == Mutant::page_overflow_cuts_document && content.size() > 8180 && content.size() < 8192)
+    content = cut_at_character(content, 8180);
   durably([&] {
     store_->add_entity(id, Kind::document, appointment.practice);
     store_->add_document(id, appointment_id, title, content);
@@ -326,6 +331,10 @@ Json Service::list_appointments(Request& r) {
   std::optional<std::string_view> practice = actor.practice;
   // The 2020 incident: the tenant filter is missing on the third-party API path.
   if (options_.mutant == Mutant::api_tenant_filter_missing && actor.kind == Kind::api_client) practice.reset();
+  // A deep bug: the filter is lost when `from` is exactly an appointment's start.
+  if (options_.mutant == Mutant::api_list_from_exact_start && actor.kind == Kind::api_client && from &&
+      store_->any_appointment_starts_at(*from))
+    practice.reset();
   Json list = Json::array();
   for (const auto& a : store_->list_appointments(practice, from, to)) {
     const auto& pr = a.practitioner;

@@ -102,7 +102,7 @@ enum Query {
   kBegin, kCommit, kRollback,
   kEntity, kAddEntity, kAddPractitioner, kAddPatient, kAddAppointment, kAppointment,
   kSetStart, kSetStatus, kWriteObservation, kAddDocument, kDocument, kShare, kUnshare,
-  kIsRecipient, kAnyShared, kReceivedOf, kList,
+  kIsRecipient, kAnyShared, kReceivedOf, kList, kStartsAt,
 };
 
 constexpr const char* kQueries[] = {
@@ -136,6 +136,7 @@ constexpr const char* kQueries[] = {
     "FROM appointment a JOIN practitioner pr ON pr.id = a.practitioner JOIN patient pa ON pa.id = a.patient "
     "WHERE (?1 IS NULL OR a.practice = ?1) AND (?2 IS NULL OR a.start >= ?2) AND (?3 IS NULL OR a.start < ?3) "
     "ORDER BY a.start, a.id",
+    "SELECT 1 FROM appointment WHERE start = ?1 LIMIT 1",
 };
 
 }  // namespace
@@ -154,8 +155,10 @@ Store::Store(const std::filesystem::path& file, const char* vfs, bool sync) {
     exec(sync ? "PRAGMA synchronous=FULL" : "PRAGMA synchronous=OFF");
     // One transaction for the whole schema: one sync instead of one per statement, which is
     // most of a fresh start's cost (and a crash-restart cycle is bounded by start-up).
-    exec((std::string("BEGIN;") + kSchema + "COMMIT;").c_str());
-    for (const char* q : kQueries) statements_.push_back(std::make_unique<Statement>(db_, q));
+    // Parsing the schema and the queries is most of an open's cost, and a crash-restart cycle is
+    // bounded by it: the schema is created only in a new file, each query prepared on first use.
+    if (pragma_integer("PRAGMA schema_version") == 0) exec((std::string("BEGIN;") + kSchema + "COMMIT;").c_str());
+    statements_.resize(std::size(kQueries));
   } catch (...) {
     statements_.clear();
     sqlite3_close(db_);
@@ -178,7 +181,21 @@ void Store::exec(const char* sql) {
   }
 }
 
-Statement& Store::prepared(int which) { return *statements_[static_cast<std::size_t>(which)]; }
+Statement& Store::prepared(int which) {
+  auto& s = statements_[static_cast<std::size_t>(which)];
+  if (!s) s = std::make_unique<Statement>(db_, kQueries[which]);
+  return *s;
+}
+
+std::int64_t Store::pragma_integer(const char* pragma) {
+  sqlite3_stmt* stmt = nullptr;
+  if (int rc = sqlite3_prepare_v2(db_, pragma, -1, &stmt, nullptr); rc != SQLITE_OK) throw StorageError(rc, sqlite3_errmsg(db_));
+  int rc = sqlite3_step(stmt);
+  std::int64_t value = rc == SQLITE_ROW ? sqlite3_column_int64(stmt, 0) : 0;
+  sqlite3_finalize(stmt);
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE) throw StorageError(rc, sqlite3_errmsg(db_));
+  return value;
+}
 
 void Store::begin() { prepared(kBegin).with().run(); }
 void Store::commit() { prepared(kCommit).with().run(); }
@@ -289,6 +306,8 @@ bool Store::any_document_shared(std::string_view appointment) {
 bool Store::received_document_of(std::string_view appointment, std::string_view recipient) {
   return prepared(kReceivedOf).with(appointment, recipient).exists();
 }
+
+bool Store::any_appointment_starts_at(std::string_view start) { return prepared(kStartsAt).with(start).exists(); }
 
 std::vector<ListedAppointment> Store::list_appointments(std::optional<std::string_view> practice,
                                                         std::optional<std::string_view> from,

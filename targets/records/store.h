@@ -94,6 +94,7 @@ class Store {
   bool is_recipient(std::string_view document, std::string_view recipient);
   bool any_document_shared(std::string_view appointment);
   bool received_document_of(std::string_view appointment, std::string_view recipient);
+  bool any_appointment_starts_at(std::string_view start);
 
   // practice empty: every practice. from/to empty: unbounded.
   std::vector<ListedAppointment> list_appointments(std::optional<std::string_view> practice,
@@ -101,8 +102,9 @@ class Store {
                                                    std::optional<std::string_view> to);
 
  private:
-  Statement& prepared(int which);
+  Statement& prepared(int which);  // prepared on first use
   void exec(const char* sql);
+  std::int64_t pragma_integer(const char* pragma);
 
   sqlite3* db_ = nullptr;
   std::int64_t epoch_ = 0;  // forget_failed_commit()'s no-op writes

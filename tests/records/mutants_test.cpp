@@ -210,6 +210,49 @@ TEST_F(Mutants, RecoveryResetsVersionAfterACrashOnly) {
   });
 }
 
+// The deep mutants: each shows only at its exact trigger, and stays silent one step away from it.
+TEST_F(Mutants, FifthSaveDropsConclusionOnlyAtVersionFiveWithASharedDocument) {
+  auto saves_keep_conclusions = [&](int saves) {
+    for (int v = 1; v <= saves; ++v)
+      if (save("D1", "A1", {{"conclusion", "c" + std::to_string(v)}}).at("version") != v) return false;
+    return read("D1", "A1").at("fields").at("conclusion") == "c" + std::to_string(saves);
+  };
+  expect_caught(Mutant::fifth_save_drops_conclusion, [&] {
+    share("X1", "U1");
+    return saves_keep_conclusions(5);
+  });
+  EXPECT_TRUE(behaves(Mutant::fifth_save_drops_conclusion, [&] { return saves_keep_conclusions(5); }))
+      << "no shared document: the fifth save is whole";
+  EXPECT_TRUE(behaves(Mutant::fifth_save_drops_conclusion, [&] {
+    share("X1", "U1");
+    return saves_keep_conclusions(4);
+  })) << "the fourth save is whole";
+}
+
+TEST_F(Mutants, PageOverflowCutsDocumentOnlyInItsBand) {
+  auto round_trips = [&](std::size_t bytes) {
+    std::string content(bytes - 2, 'a');
+    content += "é";  // the cut backs off to a character boundary
+    expect_ok({{"op", "attach_document"}, {"as", "D1"}, {"document", "X" + std::to_string(bytes)},
+               {"appointment", "A1"}, {"title", "t"}, {"content", content}});
+    Json a = call({{"op", "read_document"}, {"as", "D1"}, {"document", "X" + std::to_string(bytes)}});
+    return a.at("content") == content;
+  };
+  expect_caught(Mutant::page_overflow_cuts_document, [&] { return round_trips(8185); });
+  EXPECT_FALSE(behaves(Mutant::page_overflow_cuts_document, [&] { return round_trips(8181); }));
+  EXPECT_FALSE(behaves(Mutant::page_overflow_cuts_document, [&] { return round_trips(8191); }));
+  EXPECT_TRUE(behaves(Mutant::page_overflow_cuts_document, [&] { return round_trips(8180) && round_trips(8192); }));
+}
+
+TEST_F(Mutants, ApiListFromExactStartLeaksOnlyFromAnExactStart) {
+  auto lists = [&](const char* from) {
+    return call({{"op", "list_appointments"}, {"as", "C1"}, {"from", from}}).at("appointments").size();
+  };
+  // B1 (P2) starts at 10:00; C1 is P1's client.
+  expect_caught(Mutant::api_list_from_exact_start, [&] { return lists("2024-03-01T10:00") == 0; });
+  EXPECT_TRUE(behaves(Mutant::api_list_from_exact_start, [&] { return lists("2024-03-01T09:59") == 0; }));
+}
+
 TEST(MutantCatalogue, NamesRoundTripAndMatchTheDesignTable) {
   std::vector<std::string> names;
   for (const auto& m : records::all_mutants()) {
@@ -225,7 +268,9 @@ TEST(MutantCatalogue, NamesRoundTripAndMatchTheDesignTable) {
                        "version-not-bumped", "patient-reads-unshared",
                        // and four whose loss shows only after an unrelated step (docs/diagnosis.md)
                        "day-change-clears-interrogatoire", "write-behind-observation", "unshare-clears-examen",
-                       "recovery-resets-version", "no-sync", "ignore-commit-error", "version-after-fields"}));
+                       "recovery-resets-version", "no-sync", "ignore-commit-error", "version-after-fields",
+                       // and three deep ones (a rare combination)
+                       "fifth-save-drops-conclusion", "page-overflow-cuts-document", "api-list-from-exact-start"}));
   EXPECT_EQ(records::mutant_from_name(""), Mutant::none);
   EXPECT_EQ(records::mutant_from_name("none"), Mutant::none);
   EXPECT_EQ(records::mutant_from_name("share_skips_save"), std::nullopt);

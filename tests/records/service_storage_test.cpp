@@ -12,7 +12,7 @@ namespace savefuzz::testing {
 namespace {
 
 struct DiskEnv : records::Env {
-  const char* sqlite_vfs() const override { return Disk::vfs_name(); }
+  const char* sqlite_vfs() const override { return Disk::vfs_name(false); }
 };
 
 class StorageFaults : public ServiceTest {

@@ -1,0 +1,112 @@
+// The in-memory storage under the Disk VFS: SQLite works on it as on files, nothing reaches the
+// file system until a finding keeps the data, a power loss forgets exactly what was not synced,
+// and an image of a store starts the next one.
+#include <sqlite3.h>
+
+#include <gtest/gtest.h>
+
+#include "harness/targets/disk_vfs.h"
+#include "tests/support/temp_dir.h"
+
+namespace savefuzz {
+namespace {
+
+// One connection on `path` through the in-memory Disk VFS, in WAL mode with full syncs like the
+// reference store.
+struct Db {
+  Db(Disk& disk, const std::filesystem::path& path) : use(disk) {
+    EXPECT_EQ(sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, Disk::vfs_name(true)),
+              SQLITE_OK);
+    exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; CREATE TABLE IF NOT EXISTS t(v TEXT)");
+  }
+  ~Db() { sqlite3_close_v2(db); }
+  int exec(const std::string& sql) { return sqlite3_exec(db, sql.c_str(), nullptr, nullptr, nullptr); }
+  std::string values() {
+    std::string out;
+    sqlite3_exec(db, "SELECT v FROM t ORDER BY rowid", [](void* o, int, char** v, char**) {
+      *static_cast<std::string*>(o) += std::string(v[0]) + ";";
+      return 0;
+    }, &out, nullptr);
+    return out;
+  }
+  Disk::Use use;
+  sqlite3* db = nullptr;
+};
+
+TEST(MemFs, CommitsSurviveACloseAndNothingReachesTheFileSystem) {
+  testing::TempDir dir;
+  Disk disk(true);
+  auto path = dir.path() / "records.db";
+  {
+    Db db(disk, path);
+    ASSERT_EQ(db.exec("INSERT INTO t VALUES ('a'); INSERT INTO t VALUES ('b')"), SQLITE_OK);
+  }
+  EXPECT_FALSE(std::filesystem::exists(path)) << "the store lives in memory";
+  EXPECT_GE(disk.files().file_count(), 1u);
+  Db again(disk, path);
+  EXPECT_EQ(again.values(), "a;b;");
+}
+
+TEST(MemFs, AnAbandonedConnectionKeepsCommitsAndLosesItsOpenTransaction) {
+  testing::TempDir dir;
+  Disk disk(true);
+  auto path = dir.path() / "records.db";
+  {
+    Db db(disk, path);
+    db.exec("INSERT INTO t VALUES ('kept')");
+    db.exec("BEGIN; INSERT INTO t VALUES ('lost')");
+    disk.freeze();  // killed: the close writes nothing
+  }
+  disk.thaw();
+  Db again(disk, path);
+  EXPECT_EQ(again.values(), "kept;");
+}
+
+TEST(MemFs, PowerLossForgetsWhatWasNotSynced) {
+  testing::TempDir dir;
+  Disk disk(true);
+  auto path = dir.path() / "records.db";
+  {
+    Db db(disk, path);
+    db.exec("INSERT INTO t VALUES ('synced')");
+    db.exec("PRAGMA synchronous=OFF");
+    db.exec("INSERT INTO t VALUES ('unsynced')");
+    EXPECT_EQ(db.values(), "synced;unsynced;");
+    EXPECT_GT(disk.unsynced_writes(), 0u);
+    disk.freeze();
+  }
+  disk.lose_unsynced(0);
+  disk.thaw();
+  Db again(disk, path);
+  EXPECT_EQ(again.values(), "synced;");
+}
+
+TEST(MemFs, AnImageStartsAnotherStoreAndKeptDataIsWrittenOut) {
+  testing::TempDir first, second;
+  Disk disk(true);
+  {
+    Db db(disk, first.path() / "records.db");
+    db.exec("INSERT INTO t VALUES ('x')");
+  }
+  MemFs::Image image = disk.files().image();
+  ASSERT_TRUE(image.count("records.db"));
+  Disk other(true);
+  other.files().load(second.path(), image);
+  {
+    Db db(other, second.path() / "records.db");
+    EXPECT_EQ(db.values(), "x;");
+  }
+  other.files().write_to(second.path());
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open_v2((second.path() / "records.db").c_str(), &db, SQLITE_OPEN_READONLY, nullptr), SQLITE_OK);
+  int rows = 0;
+  sqlite3_exec(db, "SELECT count(*) FROM t", [](void* o, int, char** v, char**) {
+    *static_cast<int*>(o) = std::stoi(v[0]);
+    return 0;
+  }, &rows, nullptr);
+  sqlite3_close(db);
+  EXPECT_EQ(rows, 1) << "the written-out files open with the system's own VFS";
+}
+
+}  // namespace
+}  // namespace savefuzz
