@@ -15,7 +15,8 @@ if(SAVEFUZZ_FUZZ)
   # blur what an input reached in the target. libFuzzer's main is linked only into the entry
   # points (savefuzz_fuzzer).
   set(SAVEFUZZ_SANITIZER_FLAGS -fsanitize=fuzzer-no-link
-      -fsanitize-coverage-allowlist=${PROJECT_SOURCE_DIR}/targets/fuzz/coverage.allowlist -fno-omit-frame-pointer)
+      -fsanitize-coverage-allowlist=${PROJECT_SOURCE_DIR}/targets/fuzz/coverage.allowlist
+      -fsanitize-coverage-ignorelist=${PROJECT_SOURCE_DIR}/targets/fuzz/coverage.ignorelist -fno-omit-frame-pointer)
   # Two fuzz builds: sanitizers on (memory errors of a C++ save path) or coverage only (semantic
   # campaigns, several times faster).
   if(SAVEFUZZ_FUZZ_SANITIZE)

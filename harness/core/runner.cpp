@@ -208,7 +208,9 @@ class Run {
       return false;
     }
     candidates_ = std::move(kept);
-    if (r && mutating && !storage_refused)
+    // Only a change that was made counts: an error answer writes and syncs nothing, so having
+    // seen an unacknowledged write does not make it durable.
+    if (r && mutating && actual.ok())
       for (Uncertain& u : uncertain_) u.after.push_back({*r, actual});
     if (expect && !matches(*expect, answer_without_id(answer))) {
       finding_ = Finding{Invariant::scenario_expect, step, where, call.wire, *expect, answer_without_id(answer),
@@ -291,9 +293,9 @@ class Run {
 
   // A power loss keeps every acknowledged write but may drop what a crash_during wrote without an
   // answer (it need not have been synced). For each such crash_during since the last power loss,
-  // the state without it: its "before" state with every later acknowledged write applied again.
-  // When one of those writes answers otherwise there, it depended on the dropped write, so the
-  // target had to keep that one too: no such state.
+  // the state without it: its "before" state with every later acknowledged change applied again.
+  // When one of those changes answers otherwise there, it depended on the dropped write, and its
+  // sync made that one durable too: no such state.
   void add_states_without_unacknowledged_writes() {
     for (const Uncertain& u : uncertain_) {
       for (Model alt : u.before) {
