@@ -172,6 +172,11 @@ class Run {
     // scenarios. classify() reads the model only for limits and for reads, which change nothing.
     if (r) history_.record(step, *r, actual, candidates_.front());
 
+    // Whether the request changed a state (only looked at while a power loss may undo a
+    // crash_during: a copy of the states costs a model per write).
+    bool track = r && mutating && actual.ok() && !uncertain_.empty();
+    std::vector<Model> before = track ? candidates_ : std::vector<Model>{};
+    bool changed = false;
     std::vector<Model> kept;
     std::vector<Response> predicted;
     for (Model& m : candidates_) {
@@ -191,7 +196,10 @@ class Run {
       } else {
         p = m.apply(*r);
       }
-      if (p == actual) kept.push_back(std::move(m));
+      if (p == actual) {
+        if (track && !(m == before[predicted.size()])) changed = true;
+        kept.push_back(std::move(m));
+      }
       predicted.push_back(std::move(p));
     }
     if (kept.empty()) {
@@ -208,9 +216,10 @@ class Run {
       return false;
     }
     candidates_ = std::move(kept);
-    // Only a change that was made counts: an error answer writes and syncs nothing, so having
-    // seen an unacknowledged write does not make it durable.
-    if (r && mutating && actual.ok())
+    // Only a change that was made counts: an error answer, or a success that changes nothing (an
+    // unshare from a non-recipient), need write and sync nothing, so having seen an
+    // unacknowledged write does not make it durable.
+    if (changed)
       for (Uncertain& u : uncertain_) u.after.push_back({*r, actual});
     if (expect && !matches(*expect, answer_without_id(answer))) {
       finding_ = Finding{Invariant::scenario_expect, step, where, call.wire, *expect, answer_without_id(answer),
