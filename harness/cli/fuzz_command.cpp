@@ -58,20 +58,18 @@ std::set<fs::path> artifacts_in(const fs::path& dir) {
   return out;
 }
 
-// The last status line's executions and executions per second, as libFuzzer printed them.
-std::string log_stats(const fs::path& log) {
+// The executions of the last status line libFuzzer printed, and executions per second over
+// `seconds` of wall time: in fork mode that sums every job (libFuzzer's own exec/s there is not).
+std::string log_stats(const fs::path& log, double seconds) {
   std::ifstream in(log);
   std::string line, last;
   while (std::getline(in, line))
     if (line.find("exec/s") != std::string::npos && line.rfind('#', 0) == 0) last = line;
-  auto number_after = [&](const std::string& key) -> std::string {
-    auto at = last.find(key);
-    if (at == std::string::npos) return "?";
-    auto begin = last.find_first_of("0123456789", at + key.size());
-    auto end = last.find_first_not_of("0123456789", begin);
-    return begin == std::string::npos ? "?" : last.substr(begin, end - begin);
-  };
-  return "runs=" + number_after("#") + " exec_per_sec=" + number_after("exec/s");
+  auto begin = last.find_first_of("0123456789");
+  if (begin == std::string::npos) return "runs=? exec_per_sec=?";
+  std::string runs = last.substr(begin, last.find_first_not_of("0123456789", begin) - begin);
+  long rate = seconds > 0 ? static_cast<long>(std::stod(runs) / seconds) : 0;
+  return "runs=" + runs + " exec_per_sec=" + std::to_string(rate);
 }
 
 std::string tail(const fs::path& log, std::size_t lines) {
@@ -135,7 +133,8 @@ class FuzzSession {
     std::size_t findings = 0;
     for (const auto& a : found) findings += fuzzer == "save_path_fuzzer" ? report_scenario(a) : report_input(fuzzer, bin, a);
     auto took = std::chrono::duration_cast<std::chrono::seconds>(Clock::now() - t0).count();
-    std::cout << "SUMMARY: fuzzer=" << fuzzer << " seconds=" << took << " jobs=" << o_.jobs << " " << log_stats(log)
+    std::cout << "SUMMARY: fuzzer=" << fuzzer << " seconds=" << took << " jobs=" << o_.jobs << " "
+              << log_stats(log, std::chrono::duration<double>(Clock::now() - t0).count())
               << " crash_inputs=" << found.size() << " findings=" << findings << " corpus=" << corpus.string() << "\n";
     return findings;
   }

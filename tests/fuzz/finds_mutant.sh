@@ -1,20 +1,33 @@
 #!/bin/sh
-# `savefuzz fuzz` end to end: save_path_fuzzer from an empty corpus against a mutant, the crash
-# input decoded, shrunk and saved; the saved scenario must replay failing. Exit 77 (skipped)
-# when the fuzz build does not exist.
-# usage: finds_mutant.sh SAVEFUZZ FUZZER_DIR CORPUS_ROOT MUTANT TIME
+# `savefuzz fuzz` end to end: save_path_fuzzer against a mutant, the crash input decoded, shrunk
+# and saved; the saved scenario must replay failing. Exit 77 (skipped) when the fuzz build does
+# not exist.
+# usage: finds_mutant.sh SAVEFUZZ FUZZER_DIR CORPUS_ROOT MUTANT TIME [SEEDS [FLAG...]]
+#   SEEDS: none (an empty corpus, the default) or withheld (corpus/seeds without the seeds that
+#   already show the mutant: a regression scenario is its answer); FLAGs go to savefuzz fuzz.
 set -eu
-savefuzz=$1 fuzzers=$2 corpus=$3 mutant=$4 time=$5
+savefuzz=$1 fuzzers=$2 corpus=$3 mutant=$4 time=$5 seeds=${6:-none}
+shift 5; [ $# -gt 0 ] && shift
 if [ ! -x "$fuzzers/save_path_fuzzer" ]; then
   echo "skipped: no $fuzzers/save_path_fuzzer (cmake --preset fuzz && cmake --build --preset fuzz)"
   exit 77
 fi
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
+if [ "$seeds" = withheld ]; then
+  mkdir -p "$work/corpus/seeds/save_path_fuzzer"
+  cp -r "$corpus/dict" "$work/corpus/dict"
+  for f in "$corpus"/seeds/save_path_fuzzer/*.bin; do
+    SAVEFUZZ_MUTANT=$mutant "$fuzzers/save_path_fuzzer" "$f" > /dev/null 2>&1 && cp "$f" "$work/corpus/seeds/save_path_fuzzer/"
+  done
+  echo "seeds kept: $(ls "$work/corpus/seeds/save_path_fuzzer" | wc -l) of $(ls "$corpus"/seeds/save_path_fuzzer/*.bin | wc -l)"
+  set -- --corpus-root "$work/corpus" "$@"
+else
+  set -- --corpus-root "$corpus" --no-seeds "$@"
+fi
 status=0
-"$savefuzz" fuzz --fuzzer save_path_fuzzer --fuzzer-dir "$fuzzers" --corpus-root "$corpus" --no-seeds \
-  --mutant "$mutant" --time "$time" --work-dir "$work/fuzz" --findings "$work/findings" \
-  --libfuzzer-flag=-seed=1 || status=$?
+"$savefuzz" fuzz --fuzzer save_path_fuzzer --fuzzer-dir "$fuzzers" --mutant "$mutant" --time "$time" \
+  --work-dir "$work/fuzz" --findings "$work/findings" --libfuzzer-flag=-seed=1 "$@" || status=$?
 if [ "$status" -ne 1 ]; then
   echo "expected exit 1 (a finding), got $status"
   exit 1
