@@ -217,7 +217,7 @@ CLI::App* add_fuzz_command(CLI::App& app, FuzzOptions& o) {
       "fuzz", "run the libFuzzer entry points (fuzz preset) and turn what they find into scenario files");
   add_duration_option(*cmd, "--time", o.time,
                       "in all, shared evenly by the fuzzers (default " + format_duration(kDefaultFuzzTime) + ")");
-  cmd->add_option("--jobs", o.jobs, "parallel fuzzing processes per fuzzer (libFuzzer -fork)")
+  cmd->add_option("--jobs", o.jobs, "parallel fuzzing processes per fuzzer (libFuzzer -fork); the summary's exec_per_sec sums them")
       ->check(CLI::Range(1u, 1024u))
       ->capture_default_str();
   cmd->add_option("--fuzzer", o.fuzzers,
