@@ -81,6 +81,8 @@ std::optional<TargetFault> InProcessTarget::open() {
   return std::nullopt;
 }
 
+namespace {
+
 // The store a start of `mutant` leaves once closed cleanly, made once per process: creating the
 // schema is most of a start's cost, and a fuzzer starts a target for every input. Beginning
 // from this image is beginning from a data directory a previous start left, which the reference
@@ -96,6 +98,8 @@ const std::optional<MemFs::Image>& fresh_image(records::Mutant mutant, const std
   if (!t.start() && !t.restart()) image = t.files().image();
   return images.emplace(mutant, std::move(image)).first->second;
 }
+
+}  // namespace
 
 std::optional<TargetFault> InProcessTarget::start() {
   if (service_) abandon();
