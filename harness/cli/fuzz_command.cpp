@@ -83,7 +83,8 @@ std::string tail(const fs::path& log, std::size_t lines) {
 
 class FuzzSession {
  public:
-  FuzzSession(const FuzzOptions& o, const std::string& program) : o_(o), program_(program) {
+  FuzzSession(const FuzzOptions& o, const std::string& program, const SarifOutput& sarif)
+      : o_(o), program_(program), sarif_(sarif) {
     TargetOptions target;  // the fuzzers' own: the in-process reference
     target.builtin = "records";
     target.mutant = o.mutant;
@@ -91,7 +92,10 @@ class FuzzSession {
     source_ = target_source(target);
   }
 
-  // Runs one fuzzer for `share`; returns how many findings it made.
+  // Every finding so far, as SARIF sees them.
+  const std::vector<SarifFinding>& findings() const { return found_; }
+
+  // Runs one fuzzer for `share`; returns how many new findings (unknown to the baseline) it made.
   std::size_t run(const std::string& fuzzer, std::chrono::milliseconds share) {
     fs::path bin = o_.fuzzer_dir / fuzzer, corpus = o_.work_dir / "corpus" / fuzzer,
              artifacts = o_.work_dir / "artifacts" / fuzzer, log = o_.work_dir / (fuzzer + ".log");
@@ -130,13 +134,17 @@ class FuzzSession {
     if (code != 0 && found.empty() && !interrupted())
       throw SetupError(fuzzer + " exited with status " + std::to_string(code) + " and no crash input; the end of " +
                        log.string() + ":\n" + tail(log, 15));
-    std::size_t findings = 0;
-    for (const auto& a : found) findings += fuzzer == "save_path_fuzzer" ? report_scenario(a) : report_input(fuzzer, bin, a);
+    std::size_t findings = 0, fresh = 0;
+    for (const auto& a : found) {
+      std::size_t n = fuzzer == "save_path_fuzzer" ? report_scenario(a) : report_input(fuzzer, bin, a);
+      findings += n;
+      if (n && !sarif_.known(found_.back())) ++fresh;
+    }
     auto took = std::chrono::duration_cast<std::chrono::seconds>(Clock::now() - t0).count();
     std::cout << "SUMMARY: fuzzer=" << fuzzer << " seconds=" << took << " jobs=" << o_.jobs << " "
               << log_stats(log, std::chrono::duration<double>(Clock::now() - t0).count())
               << " crash_inputs=" << found.size() << " findings=" << findings << " corpus=" << corpus.string() << "\n";
-    return findings;
+    return fresh;
   }
 
  private:
@@ -164,23 +172,34 @@ class FuzzSession {
     Scenario best = std::move(d.scenario);
     const Finding& finding = d.finding;
     std::string stem = std::string(invariant_name(finding.invariant)) + "-" + input.filename().string();
-    save_finding(o_.findings_dir,
-                 {std::move(best), finding, stem, "save_path_fuzzer (input " + input.string() + ")", s.steps.size(),
-                  d.shrink_runs, d.localize_runs, ReplayCommand{program_, source_.flags}},
-                 std::cout);
+    ReplayCommand replay{program_, source_.flags};
+    fs::path file = save_finding(o_.findings_dir,
+                                 {std::move(best), finding, stem, "save_path_fuzzer (input " + input.string() + ")",
+                                  s.steps.size(), d.shrink_runs, d.localize_runs, replay},
+                                 std::cout);
+    found_.push_back(sarif_finding(finding, file.string(), replay.for_file(file.string())));
+    found_.back().properties["fuzzer_input"] = input.string();
     return 1;
   }
 
   // An input that crashed the fuzzer process itself (sanitizer report, abort, timeout).
   std::size_t report_input(const std::string& fuzzer, const fs::path& bin, const fs::path& input) {
+    std::string reproduce = (o_.mutant.empty() ? "" : "SAVEFUZZ_MUTANT=" + o_.mutant + " ") + bin.string() + " " + input.string();
     std::cout << "savefuzz: FINDING fuzzer=" << fuzzer << " input=" << input.string() << "\n"
-              << "  reproduce: " << (o_.mutant.empty() ? "" : "SAVEFUZZ_MUTANT=" + o_.mutant + " ") << bin.string()
-              << " " << input.string() << "\n";
+              << "  reproduce: " << reproduce << "\n";
+    SarifFinding f{std::nullopt, input.string(), 0,
+                   fuzzer + " failed on this input (a sanitizer report, an abort, a timeout or out of memory: see " +
+                       (o_.work_dir / (fuzzer + ".log")).string() + "). Reproduce: " + reproduce,
+                   reproduce};
+    f.properties["fuzzer"] = fuzzer;
+    found_.push_back(std::move(f));
     return 1;
   }
 
   const FuzzOptions& o_;
   std::string program_;
+  const SarifOutput& sarif_;
+  std::vector<SarifFinding> found_;
   TargetSource source_;
   std::vector<Signature> seen_;
 };
@@ -241,6 +260,7 @@ CLI::App* add_fuzz_command(CLI::App& app, FuzzOptions& o) {
   cmd->add_flag("!--no-seeds", o.seeds, "start from the working corpus alone, not corpus/seeds/");
   cmd->add_flag("!--no-shrink", o.shrink, "save findings as decoded, without shrinking");
   add_reproduce_option(*cmd, o.reproduce);
+  add_sarif_options(*cmd, o.sarif);
   return cmd;
 }
 
@@ -259,7 +279,8 @@ int run_fuzz(FuzzOptions o, const std::string& program) {
   fs::create_directories(o.work_dir, ec);
   fs::create_directories(o.findings_dir, ec);
   if (ec) throw SetupError("cannot create " + o.work_dir.string() + " or " + o.findings_dir.string() + ": " + ec.message());
-  FuzzSession session(o, program);
+  SarifOutput sarif(o.sarif);
+  FuzzSession session(o, program, sarif);
   g_stop = &catch_interrupts();
   std::size_t findings = 0;
   auto share = std::chrono::duration_cast<std::chrono::milliseconds>(time / static_cast<long>(o.fuzzers.size()));
@@ -268,9 +289,9 @@ int run_fuzz(FuzzOptions o, const std::string& program) {
     findings += session.run(f, share);
   }
   restore_interrupts();
-  std::cout << "SUMMARY: fuzzers=" << o.fuzzers.size() << " findings=" << findings
+  std::cout << "SUMMARY: fuzzers=" << o.fuzzers.size() << " findings=" << session.findings().size()
             << (interrupted() ? " interrupted=1" : "") << " findings_dir=" << o.findings_dir.string() << "\n";
-  return findings ? 1 : 0;
+  return sarif.finish(session.findings(), std::cout) ? 1 : 0;
 }
 
 }  // namespace savefuzz

@@ -10,6 +10,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include "harness/cli/sarif_flags.h"
 #include "harness/core/diagnose.h"
 
 namespace savefuzz {
@@ -32,6 +33,7 @@ struct FuzzOptions {
   bool seeds = true;
   bool shrink = true;
   unsigned reproduce = kDefaultReproduce;  // new-target replays of each finding before it is reported
+  SarifOptions sarif;
 };
 
 CLI::App* add_fuzz_command(CLI::App& app, FuzzOptions& options);

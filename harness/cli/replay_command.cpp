@@ -23,6 +23,7 @@ CLI::App* add_replay_command(CLI::App& app, ReplayOptions& o) {
   cmd->add_option("--seed", o.seed, "picks the crash points of crash_during steps")->capture_default_str();
   cmd->add_option("--report-json", o.report_json, "also write the results as JSON to this file");
   cmd->add_option("--junit", o.junit, "also write the results as JUnit XML to this file");
+  add_sarif_options(*cmd, o.sarif);
   cmd->add_flag("--no-sweep", o.no_sweep, "skip the final read-back of everything as everyone");
   cmd->add_flag("-v,--verbose", o.verbose, "print passing scenarios too");
   add_reuse_options(*cmd, o.reuse, o.jobs);
@@ -88,6 +89,7 @@ int run_replay(ReplayOptions o, const std::string& program) {
     for (auto& f : scenario_files(p)) files.push_back(f);
   }
   if (files.empty()) throw SetupError("no *.json scenario files under the given paths");
+  SarifOutput sarif(o.sarif);
 
   Report report;
   report.replay = {program, target_flags(o.target), o.seed, !o.no_sweep};
@@ -130,7 +132,13 @@ int run_replay(ReplayOptions o, const std::string& program) {
   if (!o.junit.empty())
     if (auto err = write_file_atomically(o.junit, junit_xml(report))) throw SetupError(err->message);
 
-  if (report.failed() > 0) return 1;
+  std::vector<SarifFinding> found;
+  std::vector<std::string> errors;
+  for (const auto& outcome : report.outcomes) {
+    if (outcome.finding) found.push_back(sarif_finding(*outcome.finding, outcome.file, report.replay.for_file(outcome.file)));
+    if (!outcome.error.empty()) errors.push_back(outcome.error);
+  }
+  if (sarif.finish(found, std::cout, errors) > 0) return 1;
   return report.errors() > 0 ? 2 : 0;
 }
 

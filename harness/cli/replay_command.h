@@ -8,6 +8,7 @@
 
 #include "harness/core/diagnose.h"
 
+#include "harness/cli/sarif_flags.h"
 #include "harness/cli/target_flags.h"
 
 namespace savefuzz {
@@ -24,6 +25,7 @@ struct ReplayOptions {
   bool localize = true;    // find the first step after which a failing read fails
   ReuseOptions reuse;  // files run one after another on a target that resets
   unsigned jobs = 1;
+  SarifOptions sarif;
 };
 
 CLI::App* add_replay_command(CLI::App& app, ReplayOptions& options);

@@ -29,6 +29,7 @@ CLI::App* add_run_command(CLI::App& app, RunOptions& options) {
   add_fault_options(*cmd, o.faults);
   cmd->add_flag("!--no-progress", o.progress, "no progress line");
   add_reuse_options(*cmd, o.reuse, o.jobs);
+  add_sarif_options(*cmd, options.sarif);
   cmd->add_option_function<double>(
          "--start-budget", [&o](double percent) { o.start_budget = percent / 100; },
          "largest share of time, in percent, spent starting target processes: fewer cases carry restart and "
@@ -43,10 +44,16 @@ int run_run(RunOptions options, const std::string& program) {
   validate(options.target);
   if (!o.time && !o.cases) o.time = kDefaultRunTime;
   o.target = target_source(options.target);
+  SarifOutput sarif(options.sarif);
+  auto as_sarif = [](const SavedFinding& f) { return sarif_finding(f.finding, f.file.string(), f.reproduce); };
+  if (sarif.has_baseline()) o.known = [&](const SavedFinding& f) { return sarif.known(as_sarif(f)); };
   CampaignResult r = run_campaign(o, program, std::cout, catch_interrupts());
   print_campaign_summary(std::cout, o, r);
   restore_interrupts();
-  return r.findings.empty() ? 0 : 1;
+  std::vector<SarifFinding> all;
+  for (const auto* list : {&r.findings, &r.known})
+    for (const auto& f : *list) all.push_back(as_sarif(f));
+  return sarif.finish(all, std::cout) ? 1 : 0;
 }
 
 }  // namespace savefuzz

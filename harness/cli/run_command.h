@@ -3,6 +3,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include "harness/cli/sarif_flags.h"
 #include "harness/cli/target_flags.h"
 #include "harness/core/campaign.h"
 
@@ -12,6 +13,7 @@ namespace savefuzz {
 struct RunOptions {
   CampaignOptions campaign;
   TargetOptions target;
+  SarifOptions sarif;
 };
 
 inline constexpr std::chrono::seconds kDefaultRunTime{60};  // without --time or --cases

@@ -7,6 +7,7 @@
 #include "harness/cli/fuzz_command.h"
 #include "harness/cli/replay_command.h"
 #include "harness/cli/run_command.h"
+#include "harness/core/command_line.h"
 #include "harness/core/status.h"
 
 namespace {
@@ -40,6 +41,9 @@ int main(int argc, char** argv) {
     std::cerr << "savefuzz: " << e.what() << "\nrun 'savefuzz --help' or 'savefuzz COMMAND --help' for usage\n";
     return kExitUsage;
   }
+  std::string command_line;
+  for (int i = 0; i < argc; ++i) command_line += (i ? " " : "") + savefuzz::shell_quote(argv[i]);
+  replay.sarif.command_line = run.sarif.command_line = fuzz.sarif.command_line = command_line;
   try {
     if (replay_cmd->parsed()) return savefuzz::run_replay(replay, argv[0]);
     if (run_cmd->parsed()) return savefuzz::run_run(run, argv[0]);

@@ -94,6 +94,7 @@ struct Shared {
   std::atomic<std::uint64_t> halt_at{std::numeric_limits<std::uint64_t>::max()};
   std::mutex mu{};
   CampaignResult result{};
+  std::vector<Signature> known_signatures{};  // of the known findings seen so far
   std::exception_ptr failure{};
 };
 
@@ -170,7 +171,16 @@ void work(Shared& sh) {
       sh.progress.update(sh.result, all, sh.t0);
     }
     if (!run.result.finding) continue;
-    if (!o.keep_going) {
+    Signature sig = signature_of(*run.result.finding);
+    if (o.known) {
+      std::lock_guard lock(sh.mu);
+      if (std::find(sh.known_signatures.begin(), sh.known_signatures.end(), sig) != sh.known_signatures.end()) {
+        ++sh.result.known_repeats;
+        continue;
+      }
+    }
+    // With a baseline the halt waits until the finding is known to be new (below).
+    if (!o.keep_going && !o.known) {
       std::uint64_t at = sh.halt_at;
       while (index < at && !sh.halt_at.compare_exchange_weak(at, index)) {
       }
@@ -186,7 +196,19 @@ void work(Shared& sh) {
     SavedFinding saved = keep_finding(sh, failing, *run.result.finding, runner, index, shape, joined_cases);
     saved.seconds_to_find = seconds_to_find;
     saved.requests_to_find = requests_to_find;
+    bool known = o.known && o.known(saved);
     std::lock_guard lock(sh.mu);
+    if (known) {
+      sh.out << "savefuzz: known finding (in the baseline), not counted: " << saved.file.string() << "\n";
+      sh.known_signatures.push_back(sig);
+      sh.result.known.push_back(std::move(saved));
+      continue;
+    }
+    if (o.known && !o.keep_going) {
+      std::uint64_t at = sh.halt_at;
+      while (index < at && !sh.halt_at.compare_exchange_weak(at, index)) {
+      }
+    }
     sh.result.findings.push_back(std::move(saved));
   }
   std::lock_guard lock(sh.mu);
@@ -319,7 +341,9 @@ void print_campaign_summary(std::ostream& out, const CampaignOptions& o, const C
         << " failure(s) on a reset target that neither a new target nor the cases joined by resets showed again\n";
   out << std::fixed << "SUMMARY: cases=" << r.cases << " steps=" << steps << " steps/s=" << std::setprecision(0)
       << (r.seconds > 0 ? steps / r.seconds : 0) << " elapsed=" << std::setprecision(1) << r.seconds
-      << "s findings=" << r.findings.size() << " seed=" << o.seed << (r.interrupted ? " interrupted" : "") << "\n";
+      << "s findings=" << r.findings.size();
+  if (o.known) out << " known=" << r.known.size() << " known_repeats=" << r.known_repeats;
+  out << " seed=" << o.seed << (r.interrupted ? " interrupted" : "") << "\n";
 }
 
 }  // namespace savefuzz

@@ -22,6 +22,8 @@ namespace savefuzz {
 // Percent of generated requests that carry a storage fault, by default.
 inline constexpr unsigned kDefaultIoFaultPercent = 5;
 
+struct SavedFinding;
+
 struct CampaignOptions {
   TargetSource target;
   std::optional<std::chrono::milliseconds> time;  // stop after this long
@@ -39,6 +41,9 @@ struct CampaignOptions {
   double start_budget = kDefaultStartBudget;  // the largest share of time in process starts
   unsigned jobs = 1;        // workers, each with its own targets; cases are the same whatever this is
   unsigned reproduce = kDefaultReproduce;  // new-target replays of each finding before it is reported
+  // A baseline (`--baseline`): a finding it knows is saved and listed apart, and the campaign goes
+  // on looking for a new one; later failures with the same signature are counted, not shrunk again.
+  std::function<bool(const SavedFinding&)> known;
 };
 
 struct SavedFinding {
@@ -56,7 +61,9 @@ struct CampaignResult {
   std::uint64_t cases = 0;
   std::uint64_t requests = 0;
   Coverage coverage;
-  std::vector<SavedFinding> findings;
+  std::vector<SavedFinding> findings;  // new ones (all of them without a baseline)
+  std::vector<SavedFinding> known;     // those the baseline knows
+  std::uint64_t known_repeats = 0;     // later failures like a known one, not shrunk
   double seconds = 0;
   bool interrupted = false;
   StartStats starts;               // process starts and resets over all workers

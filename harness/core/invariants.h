@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string_view>
 
 namespace savefuzz {
@@ -27,6 +28,9 @@ inline constexpr std::size_t kInvariantCount = 14;
 enum class Breach : std::uint8_t { availability, integrity, confidentiality };
 
 std::string_view invariant_name(Invariant i);
+// When the invariant holds, in SPEC.md section 6's words.
+std::string_view invariant_text(Invariant i);
+std::optional<Invariant> invariant_named(std::string_view name);
 Breach breach_of(Invariant i);
 std::string_view breach_name(Breach b);
 

@@ -273,6 +273,44 @@ Status save_scenario(const std::filesystem::path& file, const Scenario& s) {
   return write_file_atomically(file, text);
 }
 
+std::vector<std::size_t> step_lines(std::string_view text) {
+  std::vector<std::size_t> lines;
+  std::size_t line = 1, depth = 0;
+  bool in_steps = false, element_next = false;
+  std::string_view last_key;  // the last string at depth 1: the key of the value that follows it
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    char c = text[i];
+    if (c == '\n') {
+      ++line;
+      continue;
+    }
+    if (c == ' ' || c == '\t' || c == '\r') continue;
+    if (element_next && c != ']') {
+      lines.push_back(line);
+      element_next = false;
+    }
+    if (c == '"') {
+      std::size_t start = i + 1;
+      for (++i; i < text.size() && text[i] != '"'; ++i) {
+        if (text[i] == '\\') ++i;
+        else if (text[i] == '\n') ++line;
+      }
+      if (depth == 1) last_key = text.substr(start, std::min(i, text.size()) - start);
+      continue;
+    }
+    if (c == '{' || c == '[') {
+      ++depth;
+      if (c == '[' && depth == 2 && last_key == "steps") in_steps = element_next = true;
+    } else if (c == '}' || c == ']') {
+      if (depth == 2) in_steps = element_next = false;
+      if (depth > 0) --depth;
+    } else if (c == ',' && in_steps && depth == 2) {
+      element_next = true;
+    }
+  }
+  return lines;
+}
+
 std::vector<std::filesystem::path> scenario_files(const std::filesystem::path& path) {
   std::vector<std::filesystem::path> out;
   std::error_code ec;

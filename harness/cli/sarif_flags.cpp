@@ -1,0 +1,44 @@
+// --sarif and --baseline.
+#include "harness/cli/sarif_flags.h"
+
+#include "harness/core/atomic_file.h"
+#include "harness/core/status.h"
+
+namespace savefuzz {
+
+void add_sarif_options(CLI::App& cmd, SarifOptions& o) {
+  cmd.add_option("--sarif", o.sarif,
+                 "also write the findings as SARIF 2.1.0 to this file (one result per finding: the invariant as "
+                 "rule, the scenario file and the line of its diverging step as location)");
+  cmd.add_option("--baseline", o.baseline,
+                 "findings known already (a SARIF log of an earlier run, or a folder of finding scenario files): "
+                 "they are reported as known and do not fail the command; only new findings do")
+      ->check(CLI::ExistingPath);
+}
+
+SarifOutput::SarifOutput(const SarifOptions& options) : options_(options) {
+  if (options.baseline.empty()) return;
+  baseline_ = Baseline::load(options.baseline);
+  has_baseline_ = true;
+}
+
+std::size_t SarifOutput::finish(const std::vector<SarifFinding>& findings, std::ostream& out,
+                                const std::vector<std::string>& notifications) const {
+  std::size_t fresh = 0;
+  for (const auto& f : findings) {
+    if (known(f)) out << "savefuzz: known finding (in the baseline " << options_.baseline.string() << "): " << f.file << "\n";
+    else ++fresh;
+  }
+  if (has_baseline_)
+    out << "BASELINE: baseline=" << options_.baseline.string() << " entries=" << baseline_.size()
+        << " new=" << fresh << " known=" << findings.size() - fresh << "\n";
+  if (!options_.sarif.empty()) {
+    Json log = sarif_log(findings, has_baseline_ ? &baseline_ : nullptr, options_.command_line, notifications);
+    if (auto err = write_file_atomically(options_.sarif, log.dump(2, ' ', false, Json::error_handler_t::replace) + "\n"))
+      throw SetupError("cannot write the SARIF log: " + err->message);
+    out << "savefuzz: SARIF log " << options_.sarif.string() << " (" << findings.size() << " result(s))\n";
+  }
+  return fresh;
+}
+
+}  // namespace savefuzz
