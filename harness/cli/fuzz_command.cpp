@@ -83,8 +83,8 @@ std::string tail(const fs::path& log, std::size_t lines) {
 
 class FuzzSession {
  public:
-  FuzzSession(const FuzzOptions& o, const std::string& program, const SarifOutput& sarif)
-      : o_(o), program_(program), sarif_(sarif) {
+  FuzzSession(const FuzzOptions& o, const std::string& program, const SarifOutput& sarif, EventLog* events)
+      : o_(o), program_(program), sarif_(sarif), events_(events) {
     TargetOptions target;  // the fuzzers' own: the in-process reference
     target.builtin = "records";
     target.mutant = o.mutant;
@@ -94,6 +94,8 @@ class FuzzSession {
 
   // Every finding so far, as SARIF sees them.
   const std::vector<SarifFinding>& findings() const { return found_; }
+  // Each fuzzer's run: what its SUMMARY line says.
+  const Json& runs() const { return runs_; }
 
   // Runs one fuzzer for `share`; returns how many new findings (unknown to the baseline) it made.
   std::size_t run(const std::string& fuzzer, std::chrono::milliseconds share) {
@@ -141,8 +143,11 @@ class FuzzSession {
       if (n && !sarif_.known(found_.back())) ++fresh;
     }
     auto took = std::chrono::duration_cast<std::chrono::seconds>(Clock::now() - t0).count();
+    std::string stats = log_stats(log, std::chrono::duration<double>(Clock::now() - t0).count());
+    runs_.push_back({{"fuzzer", fuzzer}, {"seconds", took}, {"jobs", o_.jobs}, {"stats", stats},
+                     {"crash_inputs", found.size()}, {"findings", findings}, {"corpus", corpus.string()}});
     std::cout << "SUMMARY: fuzzer=" << fuzzer << " seconds=" << took << " jobs=" << o_.jobs << " "
-              << log_stats(log, std::chrono::duration<double>(Clock::now() - t0).count())
+              << stats
               << " crash_inputs=" << found.size() << " findings=" << findings << " corpus=" << corpus.string() << "\n";
     return fresh;
   }
@@ -179,6 +184,11 @@ class FuzzSession {
                                  std::cout);
     found_.push_back(sarif_finding(finding, file.string(), replay.for_file(file.string())));
     found_.back().properties["fuzzer_input"] = input.string();
+    if (events_) {
+      Json e = finding_event(finding, file.string(), replay.for_file(file.string()));
+      e["fuzzer_input"] = input.string();
+      events_->finding(e);
+    }
     return 1;
   }
 
@@ -192,6 +202,7 @@ class FuzzSession {
                        (o_.work_dir / (fuzzer + ".log")).string() + "). Reproduce: " + reproduce,
                    reproduce};
     f.properties["fuzzer"] = fuzzer;
+    if (events_) events_->finding({{"fuzzer", fuzzer}, {"input", input.string()}, {"detail", f.message}, {"reproduce", reproduce}});
     found_.push_back(std::move(f));
     return 1;
   }
@@ -199,7 +210,9 @@ class FuzzSession {
   const FuzzOptions& o_;
   std::string program_;
   const SarifOutput& sarif_;
+  EventLog* events_;
   std::vector<SarifFinding> found_;
+  Json runs_ = Json::array();
   TargetSource source_;
   std::vector<Signature> seen_;
 };
@@ -261,6 +274,7 @@ CLI::App* add_fuzz_command(CLI::App& app, FuzzOptions& o) {
   cmd->add_flag("!--no-shrink", o.shrink, "save findings as decoded, without shrinking");
   add_reproduce_option(*cmd, o.reproduce);
   add_sarif_options(*cmd, o.sarif);
+  add_events_option(*cmd, o.events);
   return cmd;
 }
 
@@ -280,7 +294,9 @@ int run_fuzz(FuzzOptions o, const std::string& program) {
   fs::create_directories(o.findings_dir, ec);
   if (ec) throw SetupError("cannot create " + o.work_dir.string() + " or " + o.findings_dir.string() + ": " + ec.message());
   SarifOutput sarif(o.sarif);
-  FuzzSession session(o, program, sarif);
+  auto events = open_events(o.events, "savefuzz fuzz" + (o.mutant.empty() ? "" : " --mutant " + o.mutant));
+  if (events) events->run_start(o.sarif.command_line, {{"fuzzers", o.fuzzers}, {"jobs", o.jobs}, {"seconds", time.count() / 1000}});
+  FuzzSession session(o, program, sarif, events.get());
   g_stop = &catch_interrupts();
   std::size_t findings = 0;
   auto share = std::chrono::duration_cast<std::chrono::milliseconds>(time / static_cast<long>(o.fuzzers.size()));
@@ -289,6 +305,9 @@ int run_fuzz(FuzzOptions o, const std::string& program) {
     findings += session.run(f, share);
   }
   restore_interrupts();
+  if (events)
+    events->run_end({{"fuzzers", session.runs()}, {"findings", session.findings().size()}, {"interrupted", interrupted()}},
+                    nullptr);
   std::cout << "SUMMARY: fuzzers=" << o.fuzzers.size() << " findings=" << session.findings().size()
             << (interrupted() ? " interrupted=1" : "") << " findings_dir=" << o.findings_dir.string() << "\n";
   return sarif.finish(session.findings(), std::cout) ? 1 : 0;

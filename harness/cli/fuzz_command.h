@@ -10,7 +10,7 @@
 
 #include <CLI/CLI.hpp>
 
-#include "harness/cli/sarif_flags.h"
+#include "harness/cli/report_flags.h"
 #include "harness/core/diagnose.h"
 
 namespace savefuzz {
@@ -34,6 +34,7 @@ struct FuzzOptions {
   bool shrink = true;
   unsigned reproduce = kDefaultReproduce;  // new-target replays of each finding before it is reported
   SarifOptions sarif;
+  std::filesystem::path events;  // --events: the JSON-lines event stream (runs and findings)
 };
 
 CLI::App* add_fuzz_command(CLI::App& app, FuzzOptions& options);

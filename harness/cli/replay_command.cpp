@@ -24,6 +24,7 @@ CLI::App* add_replay_command(CLI::App& app, ReplayOptions& o) {
   cmd->add_option("--report-json", o.report_json, "also write the results as JSON to this file");
   cmd->add_option("--junit", o.junit, "also write the results as JUnit XML to this file");
   add_sarif_options(*cmd, o.sarif);
+  add_events_option(*cmd, o.events);
   cmd->add_flag("--no-sweep", o.no_sweep, "skip the final read-back of everything as everyone");
   cmd->add_flag("-v,--verbose", o.verbose, "print passing scenarios too");
   add_reuse_options(*cmd, o.reuse, o.jobs);
@@ -57,6 +58,7 @@ ScenarioOutcome replay_file(const std::filesystem::path& file, Session& session,
     }
     outcome.finding = std::move(r.result.finding);
     outcome.requests = r.result.requests;
+    outcome.coverage = r.result.coverage;
     // A failing file is localized and replayed on new targets like a campaign's finding; a
     // reset-clean one is shown by the files before it, which this file alone cannot replay.
     if (outcome.finding && !r.joined) {
@@ -90,6 +92,8 @@ int run_replay(ReplayOptions o, const std::string& program) {
   }
   if (files.empty()) throw SetupError("no *.json scenario files under the given paths");
   SarifOutput sarif(o.sarif);
+  auto events = open_events(o.events, "replay against " + (o.target.command.empty() ? "records (in-process)" : o.target.command));
+  if (events) events->run_start(o.sarif.command_line, {{"files", files.size()}, {"seed", o.seed}});
 
   Report report;
   report.replay = {program, target_flags(o.target), o.seed, !o.no_sweep};
@@ -108,6 +112,20 @@ int run_replay(ReplayOptions o, const std::string& program) {
     Session session(source, o.reuse);
     for (std::size_t i = next++; i < files.size(); i = next++) {
       ScenarioOutcome outcome = replay_file(files[i], session, runner, o, source);
+      if (events) {
+        CaseEvent e;
+        e.failed = outcome.finding.has_value();
+        if (e.failed) e.status_reason = std::string(invariant_name(outcome.finding->invariant)) + " at " + outcome.finding->where;
+        e.gave_up = outcome.error;
+        e.representation = outcome.file;
+        e.arguments = {{"file", outcome.file}, {"seed", o.seed}};
+        e.how_generated = "replayed";
+        e.coverage = outcome.coverage;
+        e.requests = outcome.requests;
+        e.seconds = outcome.seconds;
+        events->test_case(e);
+        if (outcome.finding) events->finding(finding_event(*outcome.finding, outcome.file, report.replay.for_file(outcome.file)));
+      }
       std::lock_guard lock(mu);
       outcomes[i] = std::move(outcome);
       for (; printed < files.size() && outcomes[printed]; ++printed) {
@@ -132,6 +150,11 @@ int run_replay(ReplayOptions o, const std::string& program) {
   if (!o.junit.empty())
     if (auto err = write_file_atomically(o.junit, junit_xml(report))) throw SetupError(err->message);
 
+  if (events) {
+    Coverage totals;
+    for (const auto& outcome : report.outcomes) totals.add(outcome.coverage);
+    events->run_end({{"scenarios", report.outcomes.size()}, {"failed", report.failed()}, {"errors", report.errors()}}, &totals);
+  }
   std::vector<SarifFinding> found;
   std::vector<std::string> errors;
   for (const auto& outcome : report.outcomes) {

@@ -8,7 +8,7 @@
 
 #include "harness/core/diagnose.h"
 
-#include "harness/cli/sarif_flags.h"
+#include "harness/cli/report_flags.h"
 #include "harness/cli/target_flags.h"
 
 namespace savefuzz {
@@ -26,6 +26,7 @@ struct ReplayOptions {
   ReuseOptions reuse;  // files run one after another on a target that resets
   unsigned jobs = 1;
   SarifOptions sarif;
+  std::filesystem::path events;  // --events: the JSON-lines event stream
 };
 
 CLI::App* add_replay_command(CLI::App& app, ReplayOptions& options);

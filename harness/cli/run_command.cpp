@@ -30,6 +30,7 @@ CLI::App* add_run_command(CLI::App& app, RunOptions& options) {
   cmd->add_flag("!--no-progress", o.progress, "no progress line");
   add_reuse_options(*cmd, o.reuse, o.jobs);
   add_sarif_options(*cmd, options.sarif);
+  add_events_option(*cmd, options.events);
   cmd->add_option_function<double>(
          "--start-budget", [&o](double percent) { o.start_budget = percent / 100; },
          "largest share of time, in percent, spent starting target processes: fewer cases carry restart and "
@@ -47,8 +48,17 @@ int run_run(RunOptions options, const std::string& program) {
   SarifOutput sarif(options.sarif);
   auto as_sarif = [](const SavedFinding& f) { return sarif_finding(f.finding, f.file.string(), f.reproduce); };
   if (sarif.has_baseline()) o.known = [&](const SavedFinding& f) { return sarif.known(as_sarif(f)); };
+  auto events = open_events(options.events, "savefuzz run " + o.target.flags);
+  if (events) {
+    events->run_start(options.sarif.command_line, {{"seed", o.seed}, {"max_steps", o.max_steps}, {"jobs", o.jobs}});
+    o.events = events.get();
+  }
   CampaignResult r = run_campaign(o, program, std::cout, catch_interrupts());
   print_campaign_summary(std::cout, o, r);
+  if (events)
+    events->run_end({{"cases", r.cases}, {"requests", r.requests}, {"seconds", r.seconds}, {"findings", r.findings.size()},
+                     {"known", r.known.size()}, {"seed", o.seed}, {"interrupted", r.interrupted}},
+                    &r.coverage);
   restore_interrupts();
   std::vector<SarifFinding> all;
   for (const auto* list : {&r.findings, &r.known})

@@ -3,7 +3,7 @@
 
 #include <CLI/CLI.hpp>
 
-#include "harness/cli/sarif_flags.h"
+#include "harness/cli/report_flags.h"
 #include "harness/cli/target_flags.h"
 #include "harness/core/campaign.h"
 
@@ -14,6 +14,7 @@ struct RunOptions {
   CampaignOptions campaign;
   TargetOptions target;
   SarifOptions sarif;
+  std::filesystem::path events;  // --events: the JSON-lines event stream
 };
 
 inline constexpr std::chrono::seconds kDefaultRunTime{60};  // without --time or --cases

@@ -158,6 +158,20 @@ void work(Shared& sh) {
                         now.resets > before.resets);
     before = now;
     if (sh.stop) break;  // the case was cut short by Ctrl-C: its outcome means nothing
+    if (o.events) {
+      CaseEvent e;
+      e.failed = run.result.finding.has_value();
+      if (e.failed)
+        e.status_reason = std::string(invariant_name(run.result.finding->invariant)) + " at " + run.result.finding->where;
+      e.gave_up = run.result.not_runnable.value_or("");
+      e.representation = scenario_shape(s);
+      e.arguments = {{"seed", o.seed}, {"case", index}, {"max_steps", shape.max_steps}, {"controls", shape.controls}};
+      e.how_generated = "generated";
+      e.coverage = run.result.coverage;
+      e.requests = run.result.requests;
+      e.seconds = since(c0);
+      o.events->test_case(e);
+    }
 
     std::uint64_t requests_to_find = 0;
     {
@@ -197,6 +211,7 @@ void work(Shared& sh) {
     saved.seconds_to_find = seconds_to_find;
     saved.requests_to_find = requests_to_find;
     bool known = o.known && o.known(saved);
+    if (o.events) o.events->finding(saved_finding_json(saved, known));
     std::lock_guard lock(sh.mu);
     if (known) {
       sh.out << "savefuzz: known finding (in the baseline), not counted: " << saved.file.string() << "\n";
@@ -266,6 +281,23 @@ CampaignResult run_campaign(const CampaignOptions& o, const std::string& program
   return result;
 }
 
+Json saved_finding_json(const SavedFinding& f, bool known) {
+  return Json{{"invariant", invariant_name(f.finding.invariant)},
+              {"breach", breach_name(breach_of(f.finding.invariant))},
+              {"file", f.file.string()},
+              {"step", f.finding.step},
+              {"where", f.finding.where},
+              {"detail", f.finding.detail},
+              {"case", f.case_index},
+              {"seconds_to_find", f.seconds_to_find},
+              {"requests_to_find", f.requests_to_find},
+              {"original_steps", f.original_steps},
+              {"shrunk_steps", f.shrunk_steps},
+              {"reproduced", f.finding.replays ? Json{{"failed", f.finding.reproduced}, {"of", f.finding.replays}} : Json()},
+              {"reproduce", f.reproduce},
+              {"known", known}};
+}
+
 std::string fault_flags(const FaultMix& f) {
   if (!f.any()) return " --no-faults";
   std::string flags;
@@ -317,6 +349,13 @@ void print_campaign_summary(std::ostream& out, const CampaignOptions& o, const C
       out << " " << step_kind_name(static_cast<StepKind>(k)) << "=" << c.control(static_cast<StepKind>(k));
   out << "\n";
   print_fault_summary(out, r, missing);
+  out << "situations:";
+  for (std::size_t i = 0; i < kSituationCount; ++i) {
+    auto name = situation_name(static_cast<Situation>(i));
+    out << " " << name << "=" << c.situations[i];
+    if (c.situations[i] == 0) missing.push_back(std::string(name));
+  }
+  out << "\n";
   if (!missing.empty()) {
     out << "not exercised:";
     for (const auto& m : missing) out << " " << m;

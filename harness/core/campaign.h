@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "harness/core/diagnose.h"
+#include "harness/core/events.h"
 #include "harness/core/generate.h"
 #include "harness/core/runner.h"
 #include "harness/core/schedule.h"
@@ -44,6 +45,7 @@ struct CampaignOptions {
   // A baseline (`--baseline`): a finding it knows is saved and listed apart, and the campaign goes
   // on looking for a new one; later failures with the same signature are counted, not shrunk again.
   std::function<bool(const SavedFinding&)> known;
+  EventLog* events = nullptr;  // `--events`: a line per case and per finding
 };
 
 struct SavedFinding {
@@ -74,6 +76,9 @@ struct CampaignResult {
   FaultSupport fault_support;        // what the target supports, probed at the start
   FaultMix faults;                   // what was generated: the options within that support
 };
+
+// A finding as the event stream and reports give it.
+Json saved_finding_json(const SavedFinding& f, bool known);
 
 // The run flags that generate `faults` again ("--io-faults 5 --no-power-loss"), for reproduce lines.
 std::string fault_flags(const FaultMix& faults);

@@ -29,6 +29,20 @@ std::string xml_escape(const std::string& s) {
   return out;
 }
 
+// What a step is, in a few words: its op, or its control kind and the op it carries.
+std::string step_label(const Json& step) {
+  if (!step.is_object()) return "?";
+  if (step.contains("control")) {
+    std::string label = step["control"].is_string() ? step["control"].get<std::string>() : "control";
+    if (step.contains("request") && step["request"].is_object() && step["request"].contains("op"))
+      label += " of " + step["request"]["op"].dump();
+    return label;
+  }
+  return step.contains("op") && step["op"].is_string() ? step["op"].get<std::string>() : "?";
+}
+
+}  // namespace
+
 Json finding_json(const Finding& f) {
   return Json{{"invariant", invariant_name(f.invariant)},
               {"breach", breach_name(breach_of(f.invariant))},
@@ -45,20 +59,6 @@ Json finding_json(const Finding& f) {
               {"reproduced", f.replays ? Json{{"failed", f.reproduced}, {"of", f.replays}, {"flaky", f.reproduced < f.replays}}
                                        : Json()}};
 }
-
-// What a step is, in a few words: its op, or its control kind and the op it carries.
-std::string step_label(const Json& step) {
-  if (!step.is_object()) return "?";
-  if (step.contains("control")) {
-    std::string label = step["control"].is_string() ? step["control"].get<std::string>() : "control";
-    if (step.contains("request") && step["request"].is_object() && step["request"].contains("op"))
-      label += " of " + step["request"]["op"].dump();
-    return label;
-  }
-  return step.contains("op") && step["op"].is_string() ? step["op"].get<std::string>() : "?";
-}
-
-}  // namespace
 
 std::string first_visible_text(const Finding& f) {
   if (!f.first_visible) return "";

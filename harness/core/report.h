@@ -19,6 +19,7 @@ struct ScenarioOutcome {
   std::string error;               // the scenario could not be run (bad file); empty otherwise
   std::size_t requests = 0;
   double seconds = 0;
+  Coverage coverage{};  // what the scenario reached (for the event stream)
 };
 
 struct Report {
@@ -35,6 +36,9 @@ struct Report {
 std::string first_visible_text(const Finding& f);
 // "reproduced 3/3", "flaky 1/3"; empty when it was not replayed.
 std::string reproduced_text(const Finding& f);
+
+// A finding as JSON: invariant, breach, step, answers, detail, localization, reproduction.
+Json finding_json(const Finding& f);
 
 void print_outcome(std::ostream& out, const Report& report, const ScenarioOutcome& o);
 void print_summary(std::ostream& out, const Report& report);

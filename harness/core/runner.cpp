@@ -113,6 +113,7 @@ class Run {
     r.finding = std::move(finding_);
     r.requests = requests_;
     r.coverage = coverage_;
+    r.coverage.situations = situations_.counts();
     return r;
   }
 
@@ -171,6 +172,7 @@ class Run {
     // No copy of the model is kept: that would cost a whole model per write, quadratic in long
     // scenarios. classify() reads the model only for limits and for reads, which change nothing.
     if (r) history_.record(step, *r, actual, candidates_.front());
+    if (r && !harness_read) situations_.request(candidates_.front(), *r, actual);
 
     // Whether the request changed a state (only looked at while a power loss may undo a
     // crash_during: a copy of the states costs a model per write).
@@ -235,6 +237,7 @@ class Run {
                         const Json& answer, const Response& actual, const std::optional<Json>& expect) {
     const Request* r = call.request();
     if (r) history_.record(step, *r, actual, candidates_.front());
+    if (r) situations_.request(candidates_.front(), *r, actual);
     if (actual.error != ErrorCode::unavailable) {
       Response unavailable{ErrorCode::unavailable, {}};
       finding_ = Finding{Invariant::explicit_errors, step, where, call.wire, to_json(unavailable), answer_without_id(answer),
@@ -275,6 +278,7 @@ class Run {
     std::string where = "step " + std::to_string(n);
     const Request* r = step.call() ? step.call()->request() : nullptr;
     history_.record_control(n, step.kind(), r, candidates_.front());
+    situations_.control(step.kind(), r);
     ++coverage_.control(step.kind());
     if (std::optional<TargetFault> fault = act()) {
       report_fault(*fault, n, where, step.to_json());
@@ -290,6 +294,7 @@ class Run {
   // A reset step: the target is emptied, and so are the model and what classification knows.
   bool reset(const Step& step, std::size_t n) {
     ++coverage_.control(StepKind::reset);
+    situations_.control(StepKind::reset, nullptr);
     if (std::optional<TargetFault> fault = target_.reset()) {
       report_fault(*fault, n, "step " + std::to_string(n), step.to_json());
       return false;
@@ -386,6 +391,7 @@ class Run {
   History history_;
   std::size_t requests_ = 0;
   Coverage coverage_;
+  SituationTracker situations_;
   std::optional<Finding> finding_;
 };
 
@@ -401,6 +407,7 @@ void Coverage::add(const Coverage& o) {
   for (std::size_t i = 0; i < faults_fired.size(); ++i) faults_fired[i] += o.faults_fired[i];
   faults_missed += o.faults_missed;
   fault_deaths += o.fault_deaths;
+  for (std::size_t i = 0; i < situations.size(); ++i) situations[i] += o.situations[i];
 }
 
 RunResult run_scenario(const Scenario& scenario, Target& target, const RunnerOptions& options) {

@@ -5,6 +5,7 @@
 #include <optional>
 #include <string>
 
+#include "harness/core/features.h"
 #include "harness/core/invariants.h"
 #include "harness/core/response.h"
 #include "harness/core/scenario.h"
@@ -56,6 +57,7 @@ struct Coverage {
   std::uint64_t sync_crashes = 0, timed_crashes = 0;
   std::array<std::uint64_t, 2> faults_fired{};
   std::uint64_t faults_missed = 0, fault_deaths = 0;
+  SituationCounts situations{};  // features.h: what the scenario steps reached, by situation
 
   std::uint64_t& control(StepKind k) { return controls[static_cast<std::size_t>(k) - 1]; }
   std::uint64_t control(StepKind k) const { return controls[static_cast<std::size_t>(k) - 1]; }

@@ -104,25 +104,6 @@ SarifFinding sarif_finding(const Finding& f, const std::string& file, const std:
   return out;
 }
 
-std::string scenario_shape(const Scenario& s) {
-  std::string shape;
-  for (const Step& step : s.steps) {
-    if (!shape.empty()) shape += ' ';
-    const Call* call = step.call();
-    std::string op = call && call->wire.is_object() && call->wire.contains("op") && call->wire["op"].is_string()
-                         ? call->wire["op"].get<std::string>()
-                         : "?";
-    if (step.is_request()) {
-      shape += op;
-      if (step.fault() && *step.fault()) shape += "+fault";
-    } else {
-      shape += step_kind_name(step.kind());
-      if (call) shape += "(" + op + ")";
-    }
-  }
-  return shape;
-}
-
 std::string finding_fingerprint(std::optional<Invariant> invariant, const std::string& shape) {
   Fnv1a h;
   h.add(invariant ? invariant_name(*invariant) : std::string_view("*"));

@@ -34,8 +34,6 @@ struct SarifFinding {
 // The SARIF view of a finding saved as `file`.
 SarifFinding sarif_finding(const Finding& f, const std::string& file, const std::string& reproduce);
 
-// "create_practice book_appointment share_document save_observation crash read_observation".
-std::string scenario_shape(const Scenario& s);
 // The fingerprint of a finding: hex of a hash of the invariant's name and the shape.
 std::string finding_fingerprint(std::optional<Invariant> invariant, const std::string& shape);
 // The fingerprint of `f`, reading its scenario file (the crash input's bytes for a fuzzer crash).

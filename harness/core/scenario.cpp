@@ -273,6 +273,25 @@ Status save_scenario(const std::filesystem::path& file, const Scenario& s) {
   return write_file_atomically(file, text);
 }
 
+std::string scenario_shape(const Scenario& s) {
+  std::string shape;
+  for (const Step& step : s.steps) {
+    if (!shape.empty()) shape += ' ';
+    const Call* call = step.call();
+    std::string op = call && call->wire.is_object() && call->wire.contains("op") && call->wire["op"].is_string()
+                         ? call->wire["op"].get<std::string>()
+                         : "?";
+    if (step.is_request()) {
+      shape += op;
+      if (step.fault() && *step.fault()) shape += "+fault";
+    } else {
+      shape += step_kind_name(step.kind());
+      if (call) shape += "(" + op + ")";
+    }
+  }
+  return shape;
+}
+
 std::vector<std::size_t> step_lines(std::string_view text) {
   std::vector<std::size_t> lines;
   std::size_t line = 1, depth = 0;

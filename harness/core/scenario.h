@@ -127,6 +127,11 @@ Json scenario_to_json(const Scenario& s);
 // Writes through a temporary file and a rename, so a reader never sees half a scenario.
 Status save_scenario(const std::filesystem::path& file, const Scenario& s);
 
+// The steps' ops and control kinds in order, without ids or values: "create_practice
+// share_document crash_during(save_observation) restart". What fingerprints and event streams
+// name a scenario by.
+std::string scenario_shape(const Scenario& s);
+
 // The 1-based line on which each element of the top-level "steps" array begins, in the text of a
 // scenario file: where a report points for "step N". Reads any JSON text without failing; a text
 // that is not a scenario gives what it can (possibly nothing).

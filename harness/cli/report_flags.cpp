@@ -1,7 +1,8 @@
-// --sarif and --baseline.
-#include "harness/cli/sarif_flags.h"
+// --sarif, --baseline and --events.
+#include "harness/cli/report_flags.h"
 
 #include "harness/core/atomic_file.h"
+#include "harness/core/report.h"
 #include "harness/core/status.h"
 
 namespace savefuzz {
@@ -14,6 +15,24 @@ void add_sarif_options(CLI::App& cmd, SarifOptions& o) {
                  "findings known already (a SARIF log of an earlier run, or a folder of finding scenario files): "
                  "they are reported as known and do not fail the command; only new findings do")
       ->check(CLI::ExistingPath);
+}
+
+void add_events_option(CLI::App& cmd, std::filesystem::path& events) {
+  cmd.add_option("--events", events,
+                 "write the event stream to this file as the run goes: a JSON line per case, per finding and per "
+                 "run (Hypothesis's observability fields), with the features each case reached in model terms");
+}
+
+std::unique_ptr<EventLog> open_events(const std::filesystem::path& file, const std::string& property) {
+  if (file.empty()) return nullptr;
+  return std::make_unique<EventLog>(file, property);
+}
+
+Json finding_event(const Finding& f, const std::string& file, const std::string& reproduce) {
+  Json j = finding_json(f);
+  j["file"] = file;
+  j["reproduce"] = reproduce;
+  return j;
 }
 
 SarifOutput::SarifOutput(const SarifOptions& options) : options_(options) {

@@ -1,14 +1,16 @@
-// --sarif and --baseline, shared by run, replay and fuzz: which findings are new, and the SARIF
-// log that says so.
+// The report flags shared by run, replay and fuzz: --sarif and --baseline (which findings are
+// new, and the SARIF log that says so) and --events (the JSON-lines event stream).
 #pragma once
 
 #include <filesystem>
+#include <memory>
 #include <ostream>
 #include <string>
 #include <vector>
 
 #include <CLI/CLI.hpp>
 
+#include "harness/core/events.h"
 #include "harness/core/sarif.h"
 
 namespace savefuzz {
@@ -38,5 +40,11 @@ class SarifOutput {
   Baseline baseline_;
   bool has_baseline_ = false;
 };
+
+void add_events_option(CLI::App& cmd, std::filesystem::path& events);
+// The event stream, or none when `file` is empty.
+std::unique_ptr<EventLog> open_events(const std::filesystem::path& file, const std::string& property);
+// A finding's line in the event stream: the finding, its scenario file and how to replay it.
+Json finding_event(const Finding& f, const std::string& file, const std::string& reproduce);
 
 }  // namespace savefuzz
