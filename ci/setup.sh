@@ -8,7 +8,7 @@ packages=(
   libsqlite3-dev sqlite3 nlohmann-json3-dev libcli11-dev
   libboost-dev libboost-filesystem-dev
   libgtest-dev libgmock-dev librapidcheck-dev libbenchmark-dev
-  libfiu-dev fiu-utils python3 python3-jsonschema
+  libfiu-dev fiu-utils python3 python3-jsonschema llvm-14
 )
 
 missing=()

@@ -4,7 +4,11 @@ include(GoogleTest)
 # -Werror=switch: a switch over an enum (Op, Key, StepKind, Draw, Answer...) that misses a value
 # does not compile, so a new row or step kind is handled everywhere before it builds.
 set(SAVEFUZZ_WARNINGS -Wall -Wextra -Wpedantic -Wshadow -Wnon-virtual-dtor -Wno-unused-parameter -Werror=switch)
-if(SAVEFUZZ_FUZZ)
+if(SAVEFUZZ_FUZZ AND SAVEFUZZ_LIB_FUZZING_ENGINE)
+  # The build system of OSS-Fuzz or ClusterFuzzLite chose the flags ($CXXFLAGS): add none.
+  set(SAVEFUZZ_SANITIZER_FLAGS "")
+  separate_arguments(SAVEFUZZ_FUZZER_LINK UNIX_COMMAND "${SAVEFUZZ_LIB_FUZZING_ENGINE}")
+elseif(SAVEFUZZ_FUZZ)
   if(NOT CMAKE_CXX_COMPILER_ID STREQUAL "Clang")
     message(FATAL_ERROR "SAVEFUZZ_FUZZ needs clang (libFuzzer): use the fuzz preset, or -DCMAKE_CXX_COMPILER=clang++")
   endif()
@@ -26,10 +30,18 @@ elseif(SAVEFUZZ_SANITIZE)
   set(SAVEFUZZ_SANITIZER_FLAGS -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined)
 endif()
 
-# Flags every savefuzz target shares.
+# Flags every savefuzz target shares. Targets of three or more files precompile the headers
+# almost every file includes (the JSON library alone is most of a file's compile time): it
+# roughly halves a build from scratch, which is what a pre-merge job pays.
 function(savefuzz_defaults target)
   target_compile_options(${target} PRIVATE ${SAVEFUZZ_WARNINGS} ${SAVEFUZZ_SANITIZER_FLAGS})
   target_link_options(${target} PRIVATE ${SAVEFUZZ_SANITIZER_FLAGS})
+  get_target_property(sources ${target} SOURCES)
+  list(LENGTH sources count)
+  if(count GREATER_EQUAL 3)
+    target_precompile_headers(${target} PRIVATE <nlohmann/json.hpp> <string> <vector> <map> <optional> <variant>
+                              <functional> <filesystem> ${ARGN})
+  endif()
 endfunction()
 
 # savefuzz_library(NAME SOURCES ... [LIBS ...])
@@ -54,7 +66,11 @@ function(savefuzz_fuzzer name)
   cmake_parse_arguments(ARG "" "" "SOURCES;LIBS" ${ARGN})
   add_executable(${name} ${ARG_SOURCES})
   savefuzz_defaults(${name})
-  target_link_options(${name} PRIVATE -fsanitize=fuzzer)
+  if(SAVEFUZZ_FUZZER_LINK)
+    target_link_options(${name} PRIVATE ${SAVEFUZZ_FUZZER_LINK})
+  else()
+    target_link_options(${name} PRIVATE -fsanitize=fuzzer)
+  endif()
   target_link_libraries(${name} PRIVATE ${ARG_LIBS})
 endfunction()
 
@@ -69,7 +85,7 @@ function(savefuzz_test name)
     set(ARG_TIMEOUT 120)
   endif()
   add_executable(${name} ${ARG_SOURCES})
-  savefuzz_defaults(${name})
+  savefuzz_defaults(${name} <gtest/gtest.h>)
   target_link_libraries(${name} PRIVATE ${ARG_LIBS} GTest::gtest GTest::gtest_main)
   target_include_directories(${name} PRIVATE ${PROJECT_SOURCE_DIR})
   # Tests that start programs (records-server, savefuzz) find them here.

@@ -28,7 +28,6 @@ namespace {
 namespace fs = std::filesystem;
 using Clock = std::chrono::steady_clock;
 
-const std::vector<std::string> kDefaultFuzzers{"save_path_fuzzer", "protocol_fuzzer", "scenario_fuzzer"};
 const std::set<std::string> kKnownFuzzers{"save_path_fuzzer", "protocol_fuzzer", "scenario_fuzzer",
                                           "plain_save_path_fuzzer"};
 const std::vector<std::string> kArtifactPrefixes{"crash-", "timeout-", "oom-", "leak-"};
@@ -36,8 +35,8 @@ const std::vector<std::string> kArtifactPrefixes{"crash-", "timeout-", "oom-", "
 const std::atomic<bool>* g_stop = nullptr;  // raised by Ctrl-C
 bool interrupted() { return g_stop && g_stop->load(); }
 
-// The fuzzers of the chosen build: build/<preset>/bin beside the one savefuzz runs from (both
-// builds have their own savefuzz, and a dev build has none), else savefuzz's own folder.
+}  // namespace
+
 fs::path default_fuzzer_dir(bool coverage_only) {
   std::error_code ec;
   fs::path self = fs::read_symlink("/proc/self/exe", ec).parent_path();
@@ -46,6 +45,8 @@ fs::path default_fuzzer_dir(bool coverage_only) {
   if (!ec && fs::exists(self / "save_path_fuzzer", ec)) return self;
   return build;
 }
+
+namespace {
 
 std::set<fs::path> artifacts_in(const fs::path& dir) {
   std::set<fs::path> out;
@@ -120,6 +121,9 @@ class FuzzSession {
     argv.push_back(corpus.string());
     fs::path seeds = o_.corpus_root / "seeds" / fuzzer;
     if (o_.seeds && fuzzer != "plain_save_path_fuzzer" && fs::is_directory(seeds)) argv.push_back(seeds.string());
+    // The coverage corpus earlier runs grew (`savefuzz corpus merge` keeps it minimal): read, never written.
+    fs::path grown = o_.corpus_root / "coverage" / fuzzer;
+    if (o_.seeds && fuzzer != "plain_save_path_fuzzer" && fs::is_directory(grown)) argv.push_back(grown.string());
 
     std::cout << "savefuzz: fuzzing with " << fuzzer << " (" << (o_.coverage_only ? "coverage-only" : "sanitizer")
               << " build) for " << secs << "s, " << o_.jobs << " job(s); log "
@@ -264,7 +268,8 @@ CLI::App* add_fuzz_command(CLI::App& app, FuzzOptions& o) {
                 "without libFuzzer's -use_value_profile=1 for the scenario fuzzers (on by default: comparisons in "
                 "the save path guide the search)");
   cmd->add_option("--corpus-root", o.corpus_root,
-                  "seeds/<fuzzer>/ and dict/<fuzzer>.dict under it (default " + o.corpus_root.string() + ")");
+                  "seeds/<fuzzer>/, coverage/<fuzzer>/ (the grown corpus) and dict/<fuzzer>.dict under it (default " +
+                      o.corpus_root.string() + ")");
   cmd->add_option("--work-dir", o.work_dir, "growing corpora, crash inputs and logs (default " + o.work_dir.string() + ")");
   cmd->add_option("--findings", o.findings_dir, "folder for finding scenario files (default " + o.findings_dir.string() + ")");
   cmd->add_option("--mutant", o.mutant, "a bug of the reference target, for the scenario fuzzers");

@@ -37,6 +37,13 @@ struct FuzzOptions {
   std::filesystem::path events;  // --events: the JSON-lines event stream (runs and findings)
 };
 
+// The fuzzers savefuzz runs unless told which.
+inline const std::vector<std::string> kDefaultFuzzers{"save_path_fuzzer", "protocol_fuzzer", "scenario_fuzzer"};
+
+// The fuzzers of the chosen build: build/<preset>/bin beside the one savefuzz runs from (both
+// builds have their own savefuzz, and a dev build has none), else savefuzz's own folder.
+std::filesystem::path default_fuzzer_dir(bool coverage_only);
+
 CLI::App* add_fuzz_command(CLI::App& app, FuzzOptions& options);
 
 // Exit code: 0 nothing found, 1 a finding, 2 usage or set-up error.

@@ -31,6 +31,10 @@ CLI::App* add_run_command(CLI::App& app, RunOptions& options) {
   add_reuse_options(*cmd, o.reuse, o.jobs);
   add_sarif_options(*cmd, options.sarif);
   add_events_option(*cmd, options.events);
+  cmd->add_option("--corpus-out", o.corpus_out,
+                  "save the passing cases that reach a feature no earlier case of this run reached (a new op, answer, "
+                  "control or save-path situation, or one more often) to this folder; `savefuzz corpus prune` keeps "
+                  "what adds to the corpus");
   cmd->add_option_function<double>(
          "--start-budget", [&o](double percent) { o.start_budget = percent / 100; },
          "largest share of time, in percent, spent starting target processes: fewer cases carry restart and "

@@ -3,6 +3,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include "harness/cli/corpus_command.h"
 #include "harness/cli/decode_command.h"
 #include "harness/cli/fuzz_command.h"
 #include "harness/cli/replay_command.h"
@@ -33,6 +34,8 @@ int main(int argc, char** argv) {
   CLI::App* decode_cmd = savefuzz::add_decode_command(app, decode);
   savefuzz::EncodeOptions encode;
   CLI::App* encode_cmd = savefuzz::add_encode_command(app, encode);
+  savefuzz::CorpusOptions corpus;
+  auto [merge_cmd, prune_cmd] = savefuzz::add_corpus_command(app, corpus);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
@@ -50,6 +53,8 @@ int main(int argc, char** argv) {
     if (fuzz_cmd->parsed()) return savefuzz::run_fuzz(fuzz, argv[0]);
     if (decode_cmd->parsed()) return savefuzz::run_decode(decode, argv[0]);
     if (encode_cmd->parsed()) return savefuzz::run_encode(encode);
+    if (merge_cmd->parsed()) return savefuzz::run_corpus_merge(corpus);
+    if (prune_cmd->parsed()) return savefuzz::run_corpus_prune(corpus);
   } catch (const savefuzz::SetupError& e) {
     std::cerr << "savefuzz: set-up error: " << e.what() << "\n";
     return kExitUsage;

@@ -46,6 +46,9 @@ struct CampaignOptions {
   // on looking for a new one; later failures with the same signature are counted, not shrunk again.
   std::function<bool(const SavedFinding&)> known;
   EventLog* events = nullptr;  // `--events`: a line per case and per finding
+  // `--corpus-out`: passing cases that reach a feature key (events.h) no earlier case of the run
+  // reached are saved there as scenario files, for `savefuzz corpus prune` to keep or drop.
+  std::filesystem::path corpus_out;
 };
 
 struct SavedFinding {
@@ -66,6 +69,7 @@ struct CampaignResult {
   std::vector<SavedFinding> findings;  // new ones (all of them without a baseline)
   std::vector<SavedFinding> known;     // those the baseline knows
   std::uint64_t known_repeats = 0;     // later failures like a known one, not shrunk
+  std::uint64_t corpus_added = 0;      // cases saved to corpus_out
   double seconds = 0;
   bool interrupted = false;
   StartStats starts;               // process starts and resets over all workers

@@ -45,6 +45,15 @@ std::vector<std::string> features_never_reached(const Coverage& c) {
   return out;
 }
 
+std::vector<std::string> feature_keys(const Coverage& c) {
+  std::vector<std::string> keys;
+  for (const auto& [name, n] : all_features(c)) {
+    if (n) keys.push_back(name);
+    for (std::uint64_t bucket = 2; bucket <= 16 && n >= bucket; bucket *= 2) keys.push_back(name + "*" + std::to_string(bucket));
+  }
+  return keys;
+}
+
 EventLog::EventLog(const std::filesystem::path& file, std::string property)
     : out_(file, std::ios::trunc), file_(file), property_(std::move(property)), run_start_(unix_now()) {
   if (!out_) throw SetupError("cannot write the event stream " + file.string());

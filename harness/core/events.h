@@ -22,6 +22,10 @@ namespace savefuzz {
 Json features_json(const Coverage& c);
 // The names of every feature `c` never reached ("op:update_appointment", "situation:...").
 std::vector<std::string> features_never_reached(const Coverage& c);
+// The features `c` reached as keys for corpus upkeep: the name, and how often in powers of two
+// ("op:save_observation", "op:save_observation*2", ... up to *16), as libFuzzer buckets its
+// counters. A scenario adds something when it has a key no other kept one has.
+std::vector<std::string> feature_keys(const Coverage& c);
 
 struct CaseEvent {
   bool failed = false;

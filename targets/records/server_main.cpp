@@ -42,13 +42,17 @@ int list_mutants() {
 
 }  // namespace
 
+#ifndef SAVEFUZZ_DEFAULT_MUTANT
+#define SAVEFUZZ_DEFAULT_MUTANT ""
+#endif
+
 int main(int argc, char** argv) {
   CLI::App app{
       "records-server: the reference medical-records save path (SQLite, WAL, synchronous=FULL) speaking\n"
       "the savefuzz line protocol: one JSON request per stdin line, one JSON answer per stdout line.\n"
       "State lives in $SAVEFUZZ_DATA_DIR (or --data-dir); the server exits 0 when stdin closes.\n",
       "records-server"};
-  std::string mutant_name;
+  std::string mutant_name = SAVEFUZZ_DEFAULT_MUTANT;
   std::string data_dir;
   bool list = false;
   app.add_option("--mutant", mutant_name, "switch on one deliberate bug (see --list-mutants)");
