@@ -213,7 +213,7 @@ Scenario sized_scenario(const Limits& limits, int appointments, std::size_t step
     world.push_back({{"op", "create_practitioner"}, {"practitioner", "D" + n}, {"practice", practice},
                      {"name", "Dr " + n}, {"specialty", "médecine générale"}});
     world.push_back({{"op", "create_patient"}, {"patient", "U" + n}, {"practice", practice}, {"name", "Martin"},
-                     {"first_name", "Léa"}, {"sex", "F"}, {"phone", "0600000000"}, {"email", "lea@example.org"}});
+                     {"first_name", "Léa"}, {"sex", "F"}, {"phone", "0639980000"}, {"email", "lea@example.org"}});
   }
   world.push_back({{"op", "create_api_client"}, {"client", "C1"}, {"practice", "P1"}});
   for (int i = 0; i < appointments; ++i) {

@@ -42,6 +42,8 @@ malformed = {
     "exponent-id": '{"id":7e0,"op":"create_practice","practice":"P1"}\n',
     "bool-id": '{"id":true,"op":"create_practice","practice":"P1"}\n',
     "duplicate-key": '{"id":1,"op":"create_practice","practice":"P1","practice":"P2"}\n',
+    # A duplicate "op" whose last value is a well-formed reset: still malformed, never a reset.
+    "duplicate-op-reset": '{"id":20,"op":6,"op":"reset"}\n',
     "lone-surrogate": '{"id":1,"op":"create_practice","practice":"\\ud800"}\n',
     "nan": '{"id":1,"op":"save_observation","as":"D1","appointment":"A1","fields":{},"base_version":NaN}\n',
     "null-optional": '{"id":1,"op":"update_appointment","as":"D1","appointment":"A1","start":null}\n',

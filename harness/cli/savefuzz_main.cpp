@@ -3,6 +3,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include "harness/cli/check_command.h"
 #include "harness/cli/corpus_command.h"
 #include "harness/cli/decode_command.h"
 #include "harness/cli/fuzz_command.h"
@@ -34,6 +35,8 @@ int main(int argc, char** argv) {
   CLI::App* decode_cmd = savefuzz::add_decode_command(app, decode);
   savefuzz::EncodeOptions encode;
   CLI::App* encode_cmd = savefuzz::add_encode_command(app, encode);
+  savefuzz::CheckOptions check;
+  CLI::App* check_cmd = savefuzz::add_check_command(app, check);
   savefuzz::CorpusOptions corpus;
   auto [merge_cmd, prune_cmd] = savefuzz::add_corpus_command(app, corpus);
   try {
@@ -53,6 +56,7 @@ int main(int argc, char** argv) {
     if (fuzz_cmd->parsed()) return savefuzz::run_fuzz(fuzz, argv[0]);
     if (decode_cmd->parsed()) return savefuzz::run_decode(decode, argv[0]);
     if (encode_cmd->parsed()) return savefuzz::run_encode(encode);
+    if (check_cmd->parsed()) return savefuzz::run_check(check);
     if (merge_cmd->parsed()) return savefuzz::run_corpus_merge(corpus);
     if (prune_cmd->parsed()) return savefuzz::run_corpus_prune(corpus);
   } catch (const savefuzz::SetupError& e) {

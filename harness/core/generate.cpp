@@ -1,6 +1,7 @@
 // Scenario generation. Arguments are drawn from the model of the state so far, so most steps
 // reach the interesting checks instead of failing at not_found.
 #include "harness/core/generate.h"
+#include "harness/core/patient_data.h"
 
 #include <algorithm>
 #include <mutex>
@@ -276,7 +277,10 @@ std::string draw_text(Choices& c, std::size_t limit) {
     }
     case 13: {  // raw bytes (controls, U+FFFD), sometimes repeated up to the limit
       std::string raw = to_valid_utf8(c.bytes(d.roll<std::size_t>(1, 17)));
-      return d.chance(25) ? repeat_to(raw, limit + d.roll<std::size_t>(0, 2)) : raw;
+      std::string text = d.chance(25) ? repeat_to(raw, limit + d.roll<std::size_t>(0, 2)) : raw;
+      // The only draw that can spell digits or an address: a scenario file a finding saves never
+      // holds what looks like real patient data (a phone number, an NIR, an e-mail).
+      return find_patient_data(text).empty() ? text : std::string("observation");
     }
     default: return d.pick(kMedical);
   }

@@ -167,9 +167,6 @@ Result<Step> parse_step(const Json& j) {
   return parse_control(c.get<std::string>(), j);
 }
 
-namespace {
-
-// JSON with duplicate keys is rejected: a scenario must mean one thing.
 Json parse_strict(const std::string& text) {
   std::vector<std::set<std::string>> open;
   return Json::parse(text, [&](int, Json::parse_event_t event, Json& parsed) {
@@ -180,8 +177,6 @@ Json parse_strict(const std::string& text) {
     return true;
   });
 }
-
-}  // namespace
 
 std::string_view step_kind_name(StepKind k) {
   static constexpr std::array<std::string_view, kStepKindCount> kNames{

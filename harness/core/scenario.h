@@ -117,6 +117,10 @@ struct ScenarioError {
   std::string message() const;
 };
 
+// JSON text with duplicate keys refused (throws, as Json::parse does on bad JSON): a scenario file,
+// and a protocol line (SPEC.md 4a.2), must mean one thing.
+Json parse_strict(const std::string& text);
+
 // One step as a scenario file writes it, or what is wrong with it.
 Result<Step> parse_step(const Json& step);
 Result<Scenario, ScenarioError> parse_scenario(const Json& document, const std::string& file);

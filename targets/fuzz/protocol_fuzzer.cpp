@@ -12,6 +12,7 @@
 
 #include "harness/core/op_table.h"
 #include "harness/core/response.h"
+#include "harness/core/scenario.h"
 #include "harness/targets/data_dir.h"
 #include "targets/records/service.h"
 
@@ -43,6 +44,11 @@ Reading read(std::string_view line) {
   if (j.contains("id") && j["id"].is_number_integer()) r.id = j["id"].get<std::int64_t>();
   r.hello = j.contains("op") && j["op"] == "hello";
   if (!r.id) return r;
+  try {
+    savefuzz::parse_strict(std::string(line));
+  } catch (const std::exception&) {
+    return r;  // duplicate keys: malformed (SPEC.md 4a.2), whatever the parser above kept
+  }
   j.erase("id");
   r.reset = j == Json{{"op", "reset"}};
   auto typed = savefuzz::decode_request(j);

@@ -78,7 +78,7 @@ class ServiceTest : public ::testing::Test {
   }
   void patient(const std::string& id, const std::string& practice) {
     expect_ok({{"op", "create_patient"}, {"patient", id}, {"practice", practice}, {"name", "Nom " + id},
-               {"first_name", "Prénom"}, {"sex", "F"}, {"phone", "0600000000"}, {"email", id + "@example.org"}});
+               {"first_name", "Prénom"}, {"sex", "F"}, {"phone", "0639980000"}, {"email", id + "@example.org"}});
   }
   void book(const std::string& as, const std::string& id, const std::string& patient, const std::string& start) {
     expect_ok({{"op", "book_appointment"}, {"as", as}, {"appointment", id}, {"patient", patient}, {"start", start}});

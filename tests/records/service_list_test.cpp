@@ -54,7 +54,7 @@ TEST_F(ListAppointments, EntriesCarryExactlyTheSpecifiedFields) {
   Json a = call(list("D1")).at("appointments").at(0);
   Json expected = Json::parse(R"({"appointment":"A1","start":"2024-03-01T09:00","status":"booked",
     "practitioner":{"id":"D1","name":"Dr D1","specialty":"généraliste"},
-    "patient":{"id":"U1","name":"Nom U1","first_name":"Prénom","sex":"F","phone":"0600000000",
+    "patient":{"id":"U1","name":"Nom U1","first_name":"Prénom","sex":"F","phone":"0639980000",
                "email":"U1@example.org"}})");
   EXPECT_EQ(a, expected);
 }
