@@ -374,15 +374,19 @@ void print_campaign_summary(std::ostream& out, const CampaignOptions& o, const C
   out << "\n";
   print_fault_summary(out, r, missing);
   out << "situations:";
+  std::vector<std::string> unreached;
   for (std::size_t i = 0; i < kSituationCount; ++i) {
     auto name = situation_name(static_cast<Situation>(i));
     out << " " << name << "=" << c.situations[i];
-    if (c.situations[i] == 0) missing.push_back(std::string(name));
+    if (c.situations[i] == 0) unreached.push_back(std::string(name));
   }
   out << "\n";
-  if (!missing.empty()) {
-    out << "not exercised:";
-    for (const auto& m : missing) out << " " << m;
+  // Ops, answers and fault steps a campaign should always see; situations are what its length
+  // and luck reached (some, like a fifth save, take long campaigns).
+  for (const auto& [label, list] : {std::pair{"not exercised:", &missing}, {"situations never reached:", &unreached}}) {
+    if (list->empty()) continue;
+    out << label;
+    for (const auto& m : *list) out << " " << m;
     out << "\n";
   }
   for (const auto& f : r.findings)
