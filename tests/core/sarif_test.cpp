@@ -59,7 +59,7 @@ TEST(Sarif, OneResultPerFindingWithItsRuleStepLineAndFingerprint) {
   std::string file = (dir.path() / "f.json").string();
   ASSERT_FALSE(save_scenario(file, s));
   Finding f{Invariant::share_preserves_observation, 3, "probe after step 3", Json{{"op", "read_observation"}},
-            Json{{"ok", true}}, Json{{"ok", false}}, "the motif is gone"};
+            Json{{"ok", true}}, Json{{"ok", false}}, "the motif is gone", {}, {}};
   SarifFinding sf = sarif_finding(f, file, "savefuzz replay --target records " + file);
   Json log = sarif_log({sf}, nullptr, "savefuzz run --target records");
   ASSERT_EQ(log["version"], "2.1.0");
