@@ -9,6 +9,7 @@ packages=(
   libboost-dev libboost-filesystem-dev
   libgtest-dev libgmock-dev librapidcheck-dev libbenchmark-dev
   libfiu-dev fiu-utils python3 python3-jsonschema llvm-14
+  chromium  # headless: the HTML report test renders a page in it
 )
 
 missing=()

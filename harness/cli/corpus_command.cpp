@@ -67,6 +67,12 @@ std::pair<CLI::App*, CLI::App*> add_corpus_command(CLI::App& app, CorpusOptions&
   prune->add_option("paths", o.paths, "folders of scenario files to prune (default corpus/property)");
   prune->add_flag("--dry-run", o.dry_run, "say what would be removed, remove nothing");
   add_target_options(*prune, o.target);
+  corpus->footer(
+      "Examples:\n"
+      "  savefuzz corpus merge --from findings/fuzz/corpus/save_path_fuzzer\n"
+      "  savefuzz corpus prune --dry-run");
+  merge->footer("Example:\n  savefuzz corpus merge --fuzzer save_path_fuzzer --from findings/fuzz/corpus/save_path_fuzzer");
+  prune->footer("Examples:\n  savefuzz corpus prune --dry-run\n  savefuzz corpus prune corpus/property --target records");
   return {merge, prune};
 }
 

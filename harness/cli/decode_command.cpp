@@ -16,6 +16,10 @@ CLI::App* add_decode_command(CLI::App& app, DecodeOptions& o) {
   CLI::App* cmd = app.add_subcommand("decode", "turn a save_path_fuzzer input (crash file) into a scenario file");
   cmd->add_option("input", o.input, "the fuzzer input")->required();
   cmd->add_option("-o,--output", o.output, "where to write the scenario (default INPUT.json; - for standard output)");
+  cmd->footer(
+      "Examples:\n"
+      "  savefuzz decode findings/fuzz/crashes/save_path_fuzzer/crash-1a2b -o crash.json\n"
+      "  savefuzz decode seed.bin -o -   # print the scenario");
   return cmd;
 }
 
@@ -40,6 +44,9 @@ CLI::App* add_encode_command(CLI::App& app, EncodeOptions& o) {
   CLI::App* cmd = app.add_subcommand("encode", "turn scenario files into save_path_fuzzer inputs (seeds)");
   cmd->add_option("paths", o.paths, "scenario files, or folders searched for *.json")->required();
   cmd->add_option("--out", o.out_dir, "folder for the inputs (<scenario file name>.bin)")->required();
+  cmd->footer(
+      "Example (the seeds of save_path_fuzzer, from the regressions):\n"
+      "  savefuzz encode corpus/regressions --out corpus/seeds/save_path_fuzzer");
   return cmd;
 }
 

@@ -17,6 +17,7 @@
 #include "harness/core/duration.h"
 #include "harness/core/findings.h"
 #include "harness/core/fuzz_input.h"
+#include "harness/core/report.h"
 #include "harness/core/runner.h"
 #include "harness/core/diagnose.h"
 #include "harness/targets/inprocess_target.h"
@@ -279,7 +280,12 @@ CLI::App* add_fuzz_command(CLI::App& app, FuzzOptions& o) {
   cmd->add_flag("!--no-shrink", o.shrink, "save findings as decoded, without shrinking");
   add_reproduce_option(*cmd, o.reproduce);
   add_sarif_options(*cmd, o.sarif);
-  add_events_option(*cmd, o.events);
+  add_event_options(*cmd, o.events);
+  cmd->footer(
+      "Examples (build the fuzzers first: cmake --preset fuzz-cov && cmake --build --preset fuzz-cov):\n"
+      "  savefuzz fuzz --coverage-only --time 2m --mutant share-skips-save --report-html fuzz.html\n"
+      "  savefuzz fuzz --fuzzer save_path_fuzzer --jobs 8 --time 8h --keep-going   # with ASan + UBSan (fuzz preset)\n"
+      "Exit codes: 0 nothing found, 1 a finding, 2 usage or set-up error.");
   return cmd;
 }
 
@@ -299,9 +305,10 @@ int run_fuzz(FuzzOptions o, const std::string& program) {
   fs::create_directories(o.findings_dir, ec);
   if (ec) throw SetupError("cannot create " + o.work_dir.string() + " or " + o.findings_dir.string() + ": " + ec.message());
   SarifOutput sarif(o.sarif);
-  auto events = open_events(o.events, "savefuzz fuzz" + (o.mutant.empty() ? "" : " --mutant " + o.mutant));
+  EventOutput output(o.events, "savefuzz fuzz" + (o.mutant.empty() ? "" : " --mutant " + o.mutant));
+  EventLog* events = output.log();
   if (events) events->run_start(o.sarif.command_line, {{"fuzzers", o.fuzzers}, {"jobs", o.jobs}, {"seconds", time.count() / 1000}});
-  FuzzSession session(o, program, sarif, events.get());
+  FuzzSession session(o, program, sarif, events);
   g_stop = &catch_interrupts();
   std::size_t findings = 0;
   auto share = std::chrono::duration_cast<std::chrono::milliseconds>(time / static_cast<long>(o.fuzzers.size()));
@@ -313,6 +320,7 @@ int run_fuzz(FuzzOptions o, const std::string& program) {
   if (events)
     events->run_end({{"fuzzers", session.runs()}, {"findings", session.findings().size()}, {"interrupted", interrupted()}},
                     nullptr);
+  output.finish(std::cout);
   std::cout << "SUMMARY: fuzzers=" << o.fuzzers.size() << " findings=" << session.findings().size()
             << (interrupted() ? " interrupted=1" : "") << " findings_dir=" << o.findings_dir.string() << "\n";
   return sarif.finish(session.findings(), std::cout) ? 1 : 0;

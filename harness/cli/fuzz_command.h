@@ -34,7 +34,7 @@ struct FuzzOptions {
   bool shrink = true;
   unsigned reproduce = kDefaultReproduce;  // new-target replays of each finding before it is reported
   SarifOptions sarif;
-  std::filesystem::path events;  // --events: the JSON-lines event stream (runs and findings)
+  EventOptions events;  // --events, --report-html
 };
 
 // The fuzzers savefuzz runs unless told which.

@@ -24,7 +24,13 @@ CLI::App* add_replay_command(CLI::App& app, ReplayOptions& o) {
   cmd->add_option("--report-json", o.report_json, "also write the results as JSON to this file");
   cmd->add_option("--junit", o.junit, "also write the results as JUnit XML to this file");
   add_sarif_options(*cmd, o.sarif);
-  add_events_option(*cmd, o.events);
+  add_event_options(*cmd, o.events);
+  cmd->footer(
+      "Examples:\n"
+      "  savefuzz replay corpus/regressions --target records\n"
+      "  savefuzz replay findings/ack-durable-seed1-case12.json --target records --mutant share-skips-save --report-html r.html\n"
+      "  savefuzz replay corpus/regressions --target-cmd 'python3 targets/examples/python/records_target.py' --junit out.xml\n"
+      "Exit codes: 0 every scenario passed, 1 a finding, 2 a file could not be run or a usage error.");
   cmd->add_flag("--no-sweep", o.no_sweep, "skip the final read-back of everything as everyone");
   cmd->add_flag("-v,--verbose", o.verbose, "print passing scenarios too");
   add_reuse_options(*cmd, o.reuse, o.jobs);
@@ -92,7 +98,8 @@ int run_replay(ReplayOptions o, const std::string& program) {
   }
   if (files.empty()) throw SetupError("no *.json scenario files under the given paths");
   SarifOutput sarif(o.sarif);
-  auto events = open_events(o.events, "replay against " + (o.target.command.empty() ? "records (in-process)" : o.target.command));
+  EventOutput output(o.events, "replay against " + (o.target.command.empty() ? "records (in-process)" : o.target.command));
+  EventLog* events = output.log();
   if (events) events->run_start(o.sarif.command_line, {{"files", files.size()}, {"seed", o.seed}});
 
   Report report;
@@ -155,6 +162,7 @@ int run_replay(ReplayOptions o, const std::string& program) {
     for (const auto& outcome : report.outcomes) totals.add(outcome.coverage);
     events->run_end({{"scenarios", report.outcomes.size()}, {"failed", report.failed()}, {"errors", report.errors()}}, &totals);
   }
+  output.finish(std::cout);
   std::vector<SarifFinding> found;
   std::vector<std::string> errors;
   for (const auto& outcome : report.outcomes) {

@@ -26,7 +26,7 @@ struct ReplayOptions {
   ReuseOptions reuse;  // files run one after another on a target that resets
   unsigned jobs = 1;
   SarifOptions sarif;
-  std::filesystem::path events;  // --events: the JSON-lines event stream
+  EventOptions events;  // --events, --report-html
 };
 
 CLI::App* add_replay_command(CLI::App& app, ReplayOptions& options);

@@ -17,22 +17,32 @@ void add_sarif_options(CLI::App& cmd, SarifOptions& o) {
       ->check(CLI::ExistingPath);
 }
 
-void add_events_option(CLI::App& cmd, std::filesystem::path& events) {
-  cmd.add_option("--events", events,
+void add_event_options(CLI::App& cmd, EventOptions& o) {
+  cmd.add_option("--events", o.events,
                  "write the event stream to this file as the run goes: a JSON line per case, per finding and per "
                  "run (Hypothesis's observability fields), with the features each case reached in model terms");
+  cmd.add_option("--report-html", o.html,
+                 "write an HTML report to this file at the end: each finding with its timeline and expected-vs-actual "
+                 "answer, the run's progress and what it reached (one self-contained file; `savefuzz report` writes "
+                 "the same page from an --events file)");
 }
 
-std::unique_ptr<EventLog> open_events(const std::filesystem::path& file, const std::string& property) {
-  if (file.empty()) return nullptr;
-  return std::make_unique<EventLog>(file, property);
+EventOutput::EventOutput(const EventOptions& options, const std::string& property) : options_(options) {
+  if (options.events.empty() && options.html.empty()) return;
+  std::function<void(const Json&)> also;
+  if (!options.html.empty()) also = [this](const Json& line) { html_.add(line); };
+  log_ = std::make_unique<EventLog>(options.events, property, std::move(also));
 }
 
-Json finding_event(const Finding& f, const std::string& file, const std::string& reproduce) {
-  Json j = finding_json(f);
-  j["file"] = file;
-  j["reproduce"] = reproduce;
-  return j;
+void EventOutput::finish(std::ostream& out) {
+  if (!options_.html.empty()) write_html_report(html_, options_.html, out);
+}
+
+void write_html_report(const HtmlReport& report, const std::filesystem::path& file, std::ostream& out) {
+  if (auto err = write_file_atomically(file, report.html()))
+    throw SetupError("cannot write the HTML report " + file.string() + ": " + err->message);
+  out << "savefuzz: HTML report " << file.string() << " (" << report.findings() << " finding"
+      << (report.findings() == 1 ? "" : "s") << ")\n";
 }
 
 SarifOutput::SarifOutput(const SarifOptions& options) : options_(options) {

@@ -1,5 +1,6 @@
 // The report flags shared by run, replay and fuzz: --sarif and --baseline (which findings are
-// new, and the SARIF log that says so) and --events (the JSON-lines event stream).
+// new, and the SARIF log that says so), --events (the JSON-lines event stream) and --report-html
+// (the page built from those lines).
 #pragma once
 
 #include <filesystem>
@@ -11,6 +12,7 @@
 #include <CLI/CLI.hpp>
 
 #include "harness/core/events.h"
+#include "harness/core/html_report.h"
 #include "harness/core/sarif.h"
 
 namespace savefuzz {
@@ -41,10 +43,28 @@ class SarifOutput {
   bool has_baseline_ = false;
 };
 
-void add_events_option(CLI::App& cmd, std::filesystem::path& events);
-// The event stream, or none when `file` is empty.
-std::unique_ptr<EventLog> open_events(const std::filesystem::path& file, const std::string& property);
-// A finding's line in the event stream: the finding, its scenario file and how to replay it.
-Json finding_event(const Finding& f, const std::string& file, const std::string& reproduce);
+struct EventOptions {
+  std::filesystem::path events;  // --events: the JSON-lines event stream
+  std::filesystem::path html;    // --report-html: the HTML report, built from the same lines
+};
+
+void add_event_options(CLI::App& cmd, EventOptions& options);
+
+// The event stream and the HTML report of one command: both see the same lines.
+class EventOutput {
+ public:
+  EventOutput(const EventOptions& options, const std::string& property);  // throws SetupError
+  EventLog* log() { return log_.get(); }  // null when neither was asked for
+  // Writes the HTML report, when asked for, and says where. Called once, after the run's end line.
+  void finish(std::ostream& out);
+
+ private:
+  const EventOptions& options_;
+  HtmlReport html_;
+  std::unique_ptr<EventLog> log_;
+};
+
+// Writes `report` to `file` atomically; throws SetupError when it cannot.
+void write_html_report(const HtmlReport& report, const std::filesystem::path& file, std::ostream& out);
 
 }  // namespace savefuzz

@@ -30,11 +30,19 @@ CLI::App* add_run_command(CLI::App& app, RunOptions& options) {
   cmd->add_flag("!--no-progress", o.progress, "no progress line");
   add_reuse_options(*cmd, o.reuse, o.jobs);
   add_sarif_options(*cmd, options.sarif);
-  add_events_option(*cmd, options.events);
+  add_event_options(*cmd, options.events);
   cmd->add_option("--corpus-out", o.corpus_out,
                   "save the passing cases that reach a feature no earlier case of this run reached (a new op, answer, "
                   "control or save-path situation, or one more often) to this folder; `savefuzz corpus prune` keeps "
                   "what adds to the corpus");
+  cmd->footer(
+      "Examples:\n"
+      "  savefuzz run --target records --time 60s --seed 1            # the reference save path, in-process\n"
+      "  savefuzz run --target records --mutant share-skips-save --report-html report.html\n"
+      "  savefuzz run --target-cmd 'python3 targets/examples/python/records_target.py' --time 10m\n"
+      "  savefuzz run --target-cmd ./my-adapter --jobs 8 --time 8h --keep-going --events nightly.jsonl\n"
+      "A finding is saved as a scenario file in --findings, shrunk; its reproduce line replays it.\n"
+      "Exit codes: 0 nothing found, 1 a finding, 2 usage or set-up error.");
   cmd->add_option_function<double>(
          "--start-budget", [&o](double percent) { o.start_budget = percent / 100; },
          "largest share of time, in percent, spent starting target processes: fewer cases carry restart and "
@@ -52,10 +60,11 @@ int run_run(RunOptions options, const std::string& program) {
   SarifOutput sarif(options.sarif);
   auto as_sarif = [](const SavedFinding& f) { return sarif_finding(f.finding, f.file.string(), f.reproduce); };
   if (sarif.has_baseline()) o.known = [&](const SavedFinding& f) { return sarif.known(as_sarif(f)); };
-  auto events = open_events(options.events, "savefuzz run " + o.target.flags);
+  EventOutput output(options.events, "savefuzz run " + o.target.flags);
+  EventLog* events = output.log();
   if (events) {
     events->run_start(options.sarif.command_line, {{"seed", o.seed}, {"max_steps", o.max_steps}, {"jobs", o.jobs}});
-    o.events = events.get();
+    o.events = events;
   }
   CampaignResult r = run_campaign(o, program, std::cout, catch_interrupts());
   print_campaign_summary(std::cout, o, r);
@@ -63,6 +72,7 @@ int run_run(RunOptions options, const std::string& program) {
     events->run_end({{"cases", r.cases}, {"requests", r.requests}, {"seconds", r.seconds}, {"findings", r.findings.size()},
                      {"known", r.known.size()}, {"seed", o.seed}, {"interrupted", r.interrupted}},
                     &r.coverage);
+  output.finish(std::cout);
   restore_interrupts();
   std::vector<SarifFinding> all;
   for (const auto* list : {&r.findings, &r.known})

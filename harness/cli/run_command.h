@@ -14,7 +14,7 @@ struct RunOptions {
   CampaignOptions campaign;
   TargetOptions target;
   SarifOptions sarif;
-  std::filesystem::path events;  // --events: the JSON-lines event stream
+  EventOptions events;  // --events, --report-html
 };
 
 inline constexpr std::chrono::seconds kDefaultRunTime{60};  // without --time or --cases

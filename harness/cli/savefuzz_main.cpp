@@ -8,6 +8,7 @@
 #include "harness/cli/decode_command.h"
 #include "harness/cli/fuzz_command.h"
 #include "harness/cli/replay_command.h"
+#include "harness/cli/report_command.h"
 #include "harness/cli/run_command.h"
 #include "harness/core/command_line.h"
 #include "harness/core/status.h"
@@ -25,6 +26,15 @@ int main(int argc, char** argv) {
       "Exit codes: 0 nothing found, 1 a finding, 2 usage or set-up error.",
       "savefuzz"};
   app.require_subcommand(1);
+  app.footer(
+      "First steps (from the repository root, after `bash ci/campaign.sh` or a build):\n"
+      "  savefuzz run --target records --time 30s               # the reference save path: nothing to find\n"
+      "  savefuzz run --target records --mutant share-skips-save --report-html report.html\n"
+      "                                                         # a planted bug: one finding, shrunk, in a page\n"
+      "  savefuzz replay corpus/regressions --target records    # the regression scenarios\n"
+      "  savefuzz run --target-cmd 'python3 my_adapter.py' --time 10m   # your save path (docs/adapters.md)\n"
+      "  savefuzz check my-incident.json                        # a scenario written by hand (docs/scenarios.md)\n"
+      "The planted bugs: records-server --list-mutants. A command's flags and examples: savefuzz COMMAND --help.");
   savefuzz::ReplayOptions replay;
   CLI::App* replay_cmd = savefuzz::add_replay_command(app, replay);
   savefuzz::RunOptions run;
@@ -39,6 +49,12 @@ int main(int argc, char** argv) {
   CLI::App* check_cmd = savefuzz::add_check_command(app, check);
   savefuzz::CorpusOptions corpus;
   auto [merge_cmd, prune_cmd] = savefuzz::add_corpus_command(app, corpus);
+  savefuzz::ReportOptions report;
+  CLI::App* report_cmd = savefuzz::add_report_command(app, report);
+  if (argc == 1) {  // no command: what the tool is and how to start
+    std::cout << app.help();
+    return 0;
+  }
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
@@ -59,6 +75,7 @@ int main(int argc, char** argv) {
     if (check_cmd->parsed()) return savefuzz::run_check(check);
     if (merge_cmd->parsed()) return savefuzz::run_corpus_merge(corpus);
     if (prune_cmd->parsed()) return savefuzz::run_corpus_prune(corpus);
+    if (report_cmd->parsed()) return savefuzz::run_report(report);
   } catch (const savefuzz::SetupError& e) {
     std::cerr << "savefuzz: set-up error: " << e.what() << "\n";
     return kExitUsage;

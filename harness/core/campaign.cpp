@@ -306,20 +306,14 @@ CampaignResult run_campaign(const CampaignOptions& o, const std::string& program
 }
 
 Json saved_finding_json(const SavedFinding& f, bool known) {
-  return Json{{"invariant", invariant_name(f.finding.invariant)},
-              {"breach", breach_name(breach_of(f.finding.invariant))},
-              {"file", f.file.string()},
-              {"step", f.finding.step},
-              {"where", f.finding.where},
-              {"detail", f.finding.detail},
-              {"case", f.case_index},
-              {"seconds_to_find", f.seconds_to_find},
-              {"requests_to_find", f.requests_to_find},
-              {"original_steps", f.original_steps},
-              {"shrunk_steps", f.shrunk_steps},
-              {"reproduced", f.finding.replays ? Json{{"failed", f.finding.reproduced}, {"of", f.finding.replays}} : Json()},
-              {"reproduce", f.reproduce},
-              {"known", known}};
+  Json j = finding_event(f.finding, f.file.string(), f.reproduce);
+  j.update(Json{{"case", f.case_index},
+                {"seconds_to_find", f.seconds_to_find},
+                {"requests_to_find", f.requests_to_find},
+                {"original_steps", f.original_steps},
+                {"shrunk_steps", f.shrunk_steps},
+                {"known", known}});
+  return j;
 }
 
 std::string fault_flags(const FaultMix& f) {

@@ -96,11 +96,15 @@ std::optional<Localization> localize(const Scenario& s, const Finding& f,
 }
 
 unsigned count_reproductions(const Scenario& s, const Signature& sig, const TargetSource& target,
-                             const RunnerOptions& runner, unsigned times) {
+                             const RunnerOptions& runner, unsigned times, Json* transcript) {
   unsigned failed = 0;
   for (unsigned i = 0; i < times; ++i) {
-    RunResult r = run_checked(s, target, quiet(runner, runner.final_sweep));
-    if (r.finding && signature_of(*r.finding) == sig) ++failed;
+    RunnerOptions r = quiet(runner, runner.final_sweep);
+    r.record = transcript && transcript->is_null();
+    RunResult result = run_checked(s, target, r);
+    if (!result.finding || !(signature_of(*result.finding) == sig)) continue;
+    ++failed;
+    if (r.record) *transcript = std::move(result.finding->transcript);
   }
   return failed;
 }
@@ -108,6 +112,9 @@ unsigned count_reproductions(const Scenario& s, const Signature& sig, const Targ
 Diagnosis diagnose(const Scenario& failing, const Finding& finding, const TargetSource& target,
                    const RunnerOptions& runner, const DiagnoseOptions& o) {
   auto stopped = [&] { return o.stop && o.stop(); };
+  // The runs whose finding is reported keep their transcript, for the report's timeline.
+  RunnerOptions recorded = runner;
+  recorded.record = true;
   // A reset-clean finding is about the reset steps in it: each try runs on new targets, checked.
   bool about_reset = has_reset(failing);
   bool reused = o.reuse.reset && !about_reset;
@@ -152,12 +159,12 @@ Diagnosis diagnose(const Scenario& failing, const Finding& finding, const Target
       ShrinkResult shrunk = shrink_with(reused);
       // Shown on a new target before it is reported: a try that failed only because of what an
       // earlier try left behind would otherwise make a scenario no one can replay.
-      RunResult again = run_checked(shrunk.scenario, target, runner);
+      RunResult again = run_checked(shrunk.scenario, target, recorded);
       if (reused && !stopped() && (!again.finding || !(signature_of(*again.finding) == shrunk.signature))) {
         std::size_t runs = shrunk.runs;
         shrunk = shrink_with(false);
         shrunk.runs += runs;
-        again = run_checked(shrunk.scenario, target, runner);
+        again = run_checked(shrunk.scenario, target, recorded);
       }
       d.shrink_runs += shrunk.runs;
       d.scenario = std::move(shrunk.scenario);
@@ -168,6 +175,7 @@ Diagnosis diagnose(const Scenario& failing, const Finding& finding, const Target
         d.finding.first_visible.reset();  // its steps are the unshrunk scenario's
         d.finding.first_visible_step = nullptr;
         d.finding.detail += "; the shrunk scenario did not fail again on a new target";
+        d.finding.transcript = nullptr;  // the unshrunk scenario's, if any: the replays below record one
         break;
       }
       d.finding = *again.finding;
@@ -182,7 +190,8 @@ Diagnosis diagnose(const Scenario& failing, const Finding& finding, const Target
   }
   if (!stopped() && o.reproduce > 0) {
     d.finding.replays = o.reproduce;
-    d.finding.reproduced = count_reproductions(d.scenario, shown, target, runner, o.reproduce);
+    d.finding.reproduced = count_reproductions(d.scenario, shown, target, runner, o.reproduce,
+                                               d.finding.transcript.is_null() ? &d.finding.transcript : nullptr);
     d.reproduce_runs = o.reproduce;
   }
   return d;

@@ -31,9 +31,10 @@ struct Localization {
 std::optional<Localization> localize(const Scenario& s, const Finding& f,
                                      const std::function<RunResult(const Scenario&)>& run);
 
-// Runs `s` `times` on new targets and counts the runs that fail with `sig`.
+// Runs `s` `times` on new targets and counts the runs that fail with `sig`. With `transcript`,
+// the first such run's transcript is put there.
 unsigned count_reproductions(const Scenario& s, const Signature& sig, const TargetSource& target,
-                             const RunnerOptions& runner, unsigned times);
+                             const RunnerOptions& runner, unsigned times, Json* transcript = nullptr);
 
 struct DiagnoseOptions {
   bool shrink = true;

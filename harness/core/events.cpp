@@ -54,8 +54,10 @@ std::vector<std::string> feature_keys(const Coverage& c) {
   return keys;
 }
 
-EventLog::EventLog(const std::filesystem::path& file, std::string property)
-    : out_(file, std::ios::trunc), file_(file), property_(std::move(property)), run_start_(unix_now()) {
+EventLog::EventLog(const std::filesystem::path& file, std::string property, std::function<void(const Json&)> also)
+    : file_(file), also_(std::move(also)), property_(std::move(property)), run_start_(unix_now()) {
+  if (file.empty()) return;
+  out_.open(file, std::ios::trunc);
   if (!out_) throw SetupError("cannot write the event stream " + file.string());
 }
 
@@ -63,6 +65,8 @@ void EventLog::write(Json line) {
   line["property"] = property_;
   line["run_start"] = run_start_;
   std::lock_guard lock(mu_);
+  if (also_) also_(line);
+  if (file_.empty()) return;
   out_ << line.dump(-1, ' ', false, Json::error_handler_t::replace) << '\n' << std::flush;
   if (!out_) throw SetupError("cannot write the event stream " + file_.string());
 }

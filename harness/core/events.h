@@ -9,6 +9,7 @@
 #include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <mutex>
 #include <string>
 
@@ -42,9 +43,10 @@ struct CaseEvent {
 
 class EventLog {
  public:
-  // Truncates `file`; throws SetupError when it cannot be written. `property` names what is
-  // tested ("save path of records-server --mutant x").
-  EventLog(const std::filesystem::path& file, std::string property);
+  // Truncates `file` (no file when it is empty); throws SetupError when it cannot be written.
+  // `property` names what is tested ("save path of records-server --mutant x"). `also` is given
+  // every line too, in order, under the log's lock (the HTML report is built from it).
+  EventLog(const std::filesystem::path& file, std::string property, std::function<void(const Json&)> also = {});
 
   void run_start(const std::string& command, const Json& arguments);
   void test_case(const CaseEvent& e);
@@ -58,6 +60,7 @@ class EventLog {
   std::mutex mu_;
   std::ofstream out_;
   std::filesystem::path file_;
+  std::function<void(const Json&)> also_;
   std::string property_;
   double run_start_;
 };

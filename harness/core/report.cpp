@@ -57,7 +57,15 @@ Json finding_json(const Finding& f) {
               {"first_visible", f.first_visible ? Json{{"after_step", *f.first_visible}, {"step", f.first_visible_step}}
                                                 : Json()},
               {"reproduced", f.replays ? Json{{"failed", f.reproduced}, {"of", f.replays}, {"flaky", f.reproduced < f.replays}}
-                                       : Json()}};
+                                       : Json()},
+              {"transcript", f.transcript}};
+}
+
+Json finding_event(const Finding& f, const std::string& file, const std::string& reproduce) {
+  Json j = finding_json(f);
+  j["file"] = file;
+  j["reproduce"] = reproduce;
+  return j;
 }
 
 std::string first_visible_text(const Finding& f) {

@@ -37,8 +37,12 @@ std::string first_visible_text(const Finding& f);
 // "reproduced 3/3", "flaky 1/3"; empty when it was not replayed.
 std::string reproduced_text(const Finding& f);
 
-// A finding as JSON: invariant, breach, step, answers, detail, localization, reproduction.
+// A finding as JSON: invariant, breach, step, answers, detail, localization, reproduction, and the
+// transcript of the run that showed it (null when none was recorded).
 Json finding_json(const Finding& f);
+// A finding's line in the event stream (and what the HTML report reads): the finding, its
+// scenario file and how to replay it.
+Json finding_event(const Finding& f, const std::string& file, const std::string& reproduce);
 
 void print_outcome(std::ostream& out, const Report& report, const ScenarioOutcome& o);
 void print_summary(std::ostream& out, const Report& report);

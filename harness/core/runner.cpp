@@ -109,6 +109,10 @@ class Run {
 
   RunResult done() {
     if (finding_ && options_.keep_data) finding_->data_dir = target_.keep_data();
+    if (finding_ && options_.record) {
+      if (transcript_dropped_) transcript_.insert(transcript_.begin(), Json{{"dropped", transcript_dropped_}});
+      finding_->transcript = std::move(transcript_);
+    }
     RunResult r;
     r.finding = std::move(finding_);
     r.requests = requests_;
@@ -144,6 +148,13 @@ class Run {
     bool fired = false;
     Reply reply = fault ? target_.call_with_fault(call.wire, *fault, fired) : target_.call(call.wire);
     ++requests_;
+    if (options_.record) {
+      auto* answer = std::get_if<Json>(&reply);
+      Json entry{{"step", step}, {"where", where}, {"request", call.wire}, {"answer", answer ? *answer : Json()}};
+      if (harness_read) entry["harness_read"] = true;
+      if (fault) entry["storage_fault"] = {{"fired", fired}};
+      note(std::move(entry));
+    }
     if (fault) {
       if (fired) ++coverage_.faults_fired[static_cast<std::size_t>(fault->on)];
       else ++coverage_.faults_missed;
@@ -280,7 +291,10 @@ class Run {
     history_.record_control(n, step.kind(), r, candidates_.front());
     situations_.control(step.kind(), r);
     ++coverage_.control(step.kind());
-    if (std::optional<TargetFault> fault = act()) {
+    std::optional<TargetFault> fault = act();
+    if (options_.record)
+      note({{"step", n}, {"where", where}, {"control", step.to_json()}, {"outcome", fault ? fault_name(fault->kind) : "done"}});
+    if (fault) {
       report_fault(*fault, n, where, step.to_json());
       return false;
     }
@@ -295,7 +309,11 @@ class Run {
   bool reset(const Step& step, std::size_t n) {
     ++coverage_.control(StepKind::reset);
     situations_.control(StepKind::reset, nullptr);
-    if (std::optional<TargetFault> fault = target_.reset()) {
+    std::optional<TargetFault> fault = target_.reset();
+    if (options_.record)
+      note({{"step", n}, {"where", "step " + std::to_string(n)}, {"control", step.to_json()},
+            {"outcome", fault ? fault_name(fault->kind) : "done"}});
+    if (fault) {
       report_fault(*fault, n, "step " + std::to_string(n), step.to_json());
       return false;
     }
@@ -383,8 +401,21 @@ class Run {
     }
   }
 
+  // A transcript is for reading: past this many entries only the last ones matter (the
+  // divergence ends the run); how many earlier ones were dropped is said first.
+  static constexpr std::size_t kTranscriptCap = 2000;
+  void note(Json entry) {
+    if (transcript_.size() >= kTranscriptCap) {
+      transcript_.erase(transcript_.begin());
+      ++transcript_dropped_;
+    }
+    transcript_.push_back(std::move(entry));
+  }
+
   Target& target_;
   RunnerOptions options_;
+  Json transcript_ = Json::array();
+  std::size_t transcript_dropped_ = 0;
   FaultSupport support_;
   std::vector<Uncertain> uncertain_;
   std::vector<Model> candidates_;

@@ -33,6 +33,9 @@ struct Finding {
   Json first_visible_step{};
   // Fresh-target replays before it was reported: how many failed the same way, of how many.
   unsigned reproduced = 0, replays = 0;
+  // The run that showed it, exchange by exchange, when it was recorded (RunnerOptions::record):
+  // an array of {step, where, request, answer} and {step, where, control, outcome}; null otherwise.
+  Json transcript{};
 };
 
 struct RunnerOptions {
@@ -42,6 +45,9 @@ struct RunnerOptions {
   // start(): the target may have run other scenarios before.
   bool reuse = false;
   bool keep_data = true;  // a finding keeps the target's data directory (shrink tries do not)
+  // Keep every exchange and control step of the run in the finding (its transcript), for the
+  // timeline of a report. Off for shrink tries: they are thrown away.
+  bool record = false;
 };
 
 // What a run exercised: for campaign summaries ("every op and every error code seen?").
