@@ -4,7 +4,6 @@
 #include "harness/core/html_report.h"
 
 #include <algorithm>
-#include <cmath>
 #include <cstdio>
 #include <ctime>
 #include <optional>
@@ -233,9 +232,12 @@ class Page {
       const Json& answer = e.value("answer", Json());
       if (answer.is_null()) out << "<span class=\"answer-err\">no answer</span>";
       else out << "<code class=\"" << answer_class(answer) << "\">" << shown(answer) << "</code>";
-      if (e.contains("storage_fault"))
-        out << " <span class=\"mark\">storage fault " << (e["storage_fault"].value("fired", false) ? "fired" : "did not fire")
-            << "</span>";
+      if (e.contains("storage_fault") && e["storage_fault"].is_object()) {
+        Json fault = e["storage_fault"];
+        bool fired = fault.value("fired", false);
+        fault.erase("fired");
+        out << " <span class=\"mark\">storage fault " << shown(fault) << (fired ? " fired" : " did not fire") << "</span>";
+      }
     }
     if (!mark.empty()) out << "<span class=\"mark\">" << html_escape(mark) << "</span>";
     out << "</div></li>\n";

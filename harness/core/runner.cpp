@@ -152,7 +152,10 @@ class Run {
       auto* answer = std::get_if<Json>(&reply);
       Json entry{{"step", step}, {"where", where}, {"request", call.wire}, {"answer", answer ? *answer : Json()}};
       if (harness_read) entry["harness_read"] = true;
-      if (fault) entry["storage_fault"] = {{"fired", fired}};
+      if (fault) {
+        entry["storage_fault"] = fault->to_json();
+        entry["storage_fault"]["fired"] = fired;
+      }
       note(std::move(entry));
     }
     if (fault) {

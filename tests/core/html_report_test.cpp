@@ -100,6 +100,9 @@ Json a_finding() {
   Json transcript = Json::array();
   transcript.push_back({{"step", 1}, {"where", "step 1"}, {"request", {{"op", "create_practice"}, {"practice", hostile}}},
                         {"answer", {{"id", 1}, {"ok", true}}}});
+  transcript.push_back({{"step", 1}, {"where", "step 1"}, {"request", {{"op", "create_practice"}, {"practice", "P2"}}},
+                        {"answer", {{"id", 2}, {"ok", false}, {"error", {{"code", "unavailable"}, {"message", "m"}}}}},
+                        {"storage_fault", {{"on", "sync"}, {"n", 1}, {"error", "EIO"}, {"fired", true}}}});
   transcript.push_back({{"step", 2}, {"where", "step 2"}, {"control", {{"control", "crash"}}}, {"outcome", "done"}});
   transcript.push_back({{"step", 2}, {"where", "final sweep after step 2"}, {"request", {{"op", "list_appointments"}, {"as", "D1"}}},
                         {"answer", {{"id", 2}, {"ok", true}, {"appointments", Json::array()}}}, {"harness_read", true}});
@@ -137,6 +140,8 @@ TEST(HtmlReport, AFindingShowsItsTimelineAndDiffAsTextOnly) {
   EXPECT_EQ(count(page, " diverging\""), 1u);
   EXPECT_EQ(count(page, " first-visible\""), 1u);  // the crash, step 2
   EXPECT_NE(page.find("1 read by savefuzz (final sweep after step 2) agreed with the model"), std::string::npos);
+  EXPECT_NE(page.find("storage fault {&quot;on&quot;:&quot;sync&quot;,&quot;n&quot;:1,&quot;error&quot;:&quot;EIO&quot;} fired"),
+            std::string::npos);
   // The diff: motif, conclusion and version differ; ok does not. The 20 KB texts are cut, and
   // where they differ is said.
   EXPECT_EQ(count(page, "<tr class=\"differs\">"), 3u);
