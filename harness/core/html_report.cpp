@@ -7,7 +7,6 @@
 #include <cstdio>
 #include <ctime>
 #include <optional>
-#include <set>
 #include <sstream>
 
 #include "harness/core/events.h"
@@ -18,6 +17,7 @@ namespace {
 
 constexpr std::size_t kShownText = 160;  // longer strings are cut in the page, with their size
 constexpr std::size_t kChartPoints = 300;
+constexpr std::size_t kKeptPoints = 4096;  // progress points kept while reading, thinned by halves
 
 const char* const kStyle = R"(
 body{font:14px/1.45 system-ui,sans-serif;margin:0 auto;max-width:1100px;padding:0 16px 40px;color:#1d2330}
@@ -319,16 +319,19 @@ std::vector<DiffRow> json_diff(const Json& expected, const Json& actual) {
   if (expected.is_null()) e.clear();
   if (actual.is_null()) a.clear();
   std::vector<DiffRow> rows;
-  std::set<std::string> seen;
+  std::map<std::string, const Json*> only_actual;  // actual's leaves no expected one matched yet
+  for (const auto& leaf : a) only_actual[leaf.first] = &leaf.second;
   for (const auto& [path, v] : e) {
     DiffRow r{path, v, Json(), true, false};
-    auto it = std::find_if(a.begin(), a.end(), [&](const auto& p) { return p.first == path; });
-    if (it != a.end()) r.actual = it->second, r.present_actual = true;
+    if (auto it = only_actual.find(path); it != only_actual.end()) {
+      r.actual = *it->second;
+      r.present_actual = true;
+      only_actual.erase(it);
+    }
     rows.push_back(std::move(r));
-    seen.insert(path);
   }
   for (const auto& [path, v] : a)
-    if (!seen.count(path)) rows.push_back(DiffRow{path, Json(), v, false, true});
+    if (only_actual.count(path)) rows.push_back(DiffRow{path, Json(), v, false, true});
   return rows;
 }
 
@@ -363,7 +366,13 @@ void HtmlReport::add(const Json& event) {
     const Json metadata = event.value("metadata", Json());
     if (metadata.is_object() && metadata.contains("requests"))
       requests_ += count_of(metadata["requests"]).value_or(0);
-    progress_.push_back({since_start(event), requests_});
+    last_ = {since_start(event), requests_};
+    if ((cases() - 1) % stride_ == 0) progress_.push_back(last_);
+    if (progress_.size() >= kKeptPoints) {
+      for (std::size_t i = 0; 2 * i < progress_.size(); ++i) progress_[i] = progress_[2 * i];
+      progress_.resize((progress_.size() + 1) / 2);
+      stride_ *= 2;
+    }
     const Json features = event.value("features", Json());
     if (features.is_object())
       for (const auto& [name, n] : features.items()) features_[name] += count_of(n).value_or(0);
@@ -385,7 +394,7 @@ std::string HtmlReport::html() const {
   // The run: what was run and how it ended.
   double seconds = run_end_.is_object() && run_end_.contains("seconds") && run_end_["seconds"].is_number()
                        ? run_end_["seconds"].get<double>()
-                       : (progress_.empty() ? 0.0 : progress_.back().seconds);
+                       : last_.seconds;
   std::vector<std::pair<std::string, std::string>> facts{
       {"tested", html_escape(property_)},
       {"command", run_start_.is_object() && run_start_.contains("command") ? "<code>" + html_escape(str(run_start_, "command")) + "</code>" : ""},
@@ -473,10 +482,12 @@ std::string HtmlReport::html() const {
   out << "</section>\n<section id=\"run\"><h2>The run</h2>\n";
 
   // Progress: requests over time, a mark per finding.
-  if (progress_.size() >= 2) {
-    double t_max = std::max(progress_.back().seconds, 1e-3);
+  std::vector<Point> points = progress_;
+  if (cases() && (points.empty() || points.back().requests != last_.requests)) points.push_back(last_);
+  if (points.size() >= 2) {
+    double t_max = std::max(points.back().seconds, 1e-3);
     for (double s : finding_seconds_) t_max = std::max(t_max, s);
-    double r_max = std::max<double>(1, static_cast<double>(progress_.back().requests));
+    double r_max = std::max<double>(1, static_cast<double>(points.back().requests));
     constexpr double W = 1000, H = 220, L = 64, B = 24, T = 12;
     auto x = [&](double s) { return L + (W - L - 10) * s / t_max; };
     auto y = [&](double r) { return T + (H - T - B) * (1 - r / r_max); };
@@ -484,10 +495,10 @@ std::string HtmlReport::html() const {
         << "\" width=\"100%\" role=\"img\" aria-label=\"requests sent over time, findings marked\">"
         << "<rect x=\"" << L << "\" y=\"" << T << "\" width=\"" << W - L - 10 << "\" height=\"" << H - T - B
         << "\" fill=\"#f7f8fb\" stroke=\"#ccd\"/><polyline fill=\"none\" stroke=\"#2874a6\" stroke-width=\"2\" points=\"";
-    std::size_t step = std::max<std::size_t>(1, progress_.size() / kChartPoints);
-    for (std::size_t i = 0; i < progress_.size(); i += step)
-      out << fmt(x(progress_[i].seconds)) << "," << fmt(y(static_cast<double>(progress_[i].requests))) << " ";
-    out << fmt(x(progress_.back().seconds)) << "," << fmt(y(static_cast<double>(progress_.back().requests))) << "\"/>";
+    std::size_t step = std::max<std::size_t>(1, (points.size() + kChartPoints - 1) / kChartPoints);
+    for (std::size_t i = 0; i < points.size(); i += step)
+      out << fmt(x(points[i].seconds)) << "," << fmt(y(static_cast<double>(points[i].requests))) << " ";
+    out << fmt(x(points.back().seconds)) << "," << fmt(y(static_cast<double>(points.back().requests))) << "\"/>";
     for (std::size_t i = 0; i < finding_seconds_.size(); ++i)
       out << "<line x1=\"" << fmt(x(finding_seconds_[i])) << "\" x2=\"" << fmt(x(finding_seconds_[i])) << "\" y1=\"" << T
           << "\" y2=\"" << H - B << "\" stroke=\"#c0392b\" stroke-dasharray=\"4 3\"/><text x=\""

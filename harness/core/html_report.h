@@ -23,6 +23,7 @@ class HtmlReport {
   std::string html() const;
   std::size_t findings() const { return findings_.size(); }
   std::size_t cases() const { return passed_ + failed_ + gave_up_; }
+  std::size_t points_kept() const { return progress_.size(); }  // bounded, whatever the run's length
 
  private:
   struct Point {
@@ -37,7 +38,11 @@ class HtmlReport {
   double started_ = 0;  // unix time of the run's start, from the first line that says it
   std::vector<Json> findings_;
   std::vector<double> finding_seconds_;
+  // Every stride-th case's point, the stride doubling whenever the list fills, so a night's
+  // campaign costs no more memory than a minute's; and the latest point, drawn last.
   std::vector<Point> progress_;
+  std::size_t stride_ = 1;
+  Point last_{0, 0};
   std::uint64_t passed_ = 0, failed_ = 0, gave_up_ = 0, requests_ = 0;
   std::map<std::string, std::uint64_t> features_;  // summed over the cases
   std::uint64_t other_lines_ = 0;

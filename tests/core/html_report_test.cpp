@@ -178,5 +178,21 @@ TEST(HtmlReport, SaysSoWhenNothingWasFoundAndWhenTheRunDidNotEnd) {
   EXPECT_NE(page.find("1 line of another kind left out"), std::string::npos);
 }
 
+TEST(HtmlReport, ALongRunKeepsFewPointsAndEndsAtItsTotal) {
+  HtmlReport report;
+  report.add(event("run_start", {{"command", "c"}}, 0));
+  for (int i = 1; i <= 20000; ++i) report.add(a_case(i * 0.005, 1, Json::object()));
+  EXPECT_LE(report.points_kept(), 4096u);
+  EXPECT_GE(report.points_kept(), 2048u);
+  std::string page = report.html();
+  auto from = page.find("points=\"");
+  ASSERT_NE(from, std::string::npos);
+  std::string polyline = page.substr(from, page.find('"', from + 8) - from);
+  EXPECT_LE(count(polyline, ","), 302u);
+  EXPECT_GE(count(polyline, ","), 150u);
+  EXPECT_NE(page.find(">20000</text>"), std::string::npos);  // the axis ends at every request
+  EXPECT_NE(page.find(">100.0 s</text>"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace savefuzz
