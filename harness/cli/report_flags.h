@@ -54,6 +54,8 @@ void add_event_options(CLI::App& cmd, EventOptions& options);
 class EventOutput {
  public:
   EventOutput(const EventOptions& options, const std::string& property);  // throws SetupError
+  EventOutput(const EventOutput&) = delete;  // the log's callback holds `this`
+  EventOutput& operator=(const EventOutput&) = delete;
   EventLog* log() { return log_.get(); }  // null when neither was asked for
   // Writes the HTML report, when asked for, and says where. Called once, after the run's end line.
   void finish(std::ostream& out);

@@ -81,6 +81,12 @@ Json shortened(const Json& j) {
   return j;
 }
 
+// `j` as it reads back from the event stream's file, where invalid UTF-8 became U+FFFD.
+Json valid_utf8(const Json& j) {
+  return Json::parse(j.dump(-1, ' ', false, Json::error_handler_t::replace), nullptr, false);
+}
+std::string valid_utf8(const std::string& s) { return valid_utf8(Json(s)).get<std::string>(); }
+
 std::string dump(const Json& j) { return j.dump(-1, ' ', false, Json::error_handler_t::replace); }
 std::string shown(const Json& j) { return html_escape(dump(shortened(j))); }
 
@@ -347,9 +353,12 @@ void HtmlReport::add(const Json& event) {
   }
   if (started_ == 0 && event.contains("run_start") && event["run_start"].is_number())
     started_ = event["run_start"].get<double>();
-  if (property_.empty()) property_ = str(event, "property");
+  if (property_.empty()) property_ = valid_utf8(str(event, "property"));
   std::string kind = str(event, "event");
-  const Json content = event.value("content", Json());
+  // A run's page and the page `savefuzz report` makes from its events file are the same: text
+  // that is not UTF-8 (a target's stderr, its answers) reads back from the file with U+FFFD in
+  // its place, so it gets the same here. Only the rare lines hold such text.
+  const Json content = kind == "case" ? Json() : valid_utf8(event.value("content", Json()));
   if (kind == "run_start") {
     run_start_ = content;
   } else if (kind == "run_end") {

@@ -159,6 +159,22 @@ TEST(HtmlReport, AFindingShowsItsTimelineAndDiffAsTextOnly) {
   EXPECT_NE(page.find("default-src 'none'"), std::string::npos);
 }
 
+TEST(HtmlReport, TheRunsPageAndTheOneFromItsEventsFileAreTheSame) {
+  // What the target wrote need not be UTF-8; the events file holds U+FFFD in its place.
+  Json finding = a_finding();
+  finding["stderr_tail"] = std::string("broken \xff\xfe tail");
+  finding["actual"]["fields"]["conclusion"] = std::string("\xc3");
+  std::vector<Json> lines{event("run_start", {{"command", "c"}}, 0), a_case(0.5, 3, {{"op:save_observation", 1}}),
+                          event("finding", finding, 1), event("run_end", {{"cases", 1}}, 2)};
+  HtmlReport live, from_file;
+  for (const Json& line : lines) {
+    live.add(line);
+    from_file.add(Json::parse(line.dump(-1, ' ', false, Json::error_handler_t::replace)));
+  }
+  EXPECT_EQ(live.html(), from_file.html());
+  EXPECT_NE(live.html().find("broken \xef\xbf\xbd\xef\xbf\xbd tail"), std::string::npos);
+}
+
 TEST(HtmlReport, SaysSoWhenNothingWasFoundAndWhenTheRunDidNotEnd) {
   HtmlReport clean;
   clean.add(event("run_start", {{"command", "c"}}, 0));
