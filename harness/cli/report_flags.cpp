@@ -29,6 +29,11 @@ void add_event_options(CLI::App& cmd, EventOptions& o) {
 
 EventOutput::EventOutput(const EventOptions& options, const std::string& property) : options_(options) {
   if (options.events.empty() && options.html.empty()) return;
+  // Said now, not after a night's campaign: the page is written at the end, into this folder.
+  std::error_code ec;
+  auto folder = options.html.parent_path();
+  if (!options.html.empty() && !std::filesystem::is_directory(folder.empty() ? "." : folder, ec))
+    throw SetupError("cannot write the HTML report " + options.html.string() + ": no folder " + folder.string());
   std::function<void(const Json&)> also;
   if (!options.html.empty()) also = [this](const Json& line) { html_.add(line); };
   log_ = std::make_unique<EventLog>(options.events, property, std::move(also));

@@ -82,4 +82,12 @@ lines=$(wc -l < run.jsonl)
 grep -q "cut.jsonl:$lines: not an event line, left out" cut.log || { cat cut.log; fail "the cut line is not named"; }
 grep -q 'no end line' cut.html || fail "the page of a cut stream does not say the run did not end"
 grep -q 'id="finding-1"' cut.html || fail "the finding before the cut is lost"
+# A report that cannot be written is said before the run, not after it.
+set +e
+"$sf" run --target records --cases 5 --no-progress --findings findings-bad --report-html no-such-folder/r.html > bad-path.log 2>&1
+rc=$?
+set -e
+[ "$rc" = 2 ] || { cat bad-path.log; fail "a report in a missing folder should exit 2, got $rc"; }
+grep -q "no folder no-such-folder" bad-path.log || { cat bad-path.log; fail "no clear error for a missing folder"; }
+grep -q "^SUMMARY" bad-path.log && { cat bad-path.log; fail "the run went ahead with a report it could not write"; }
 echo "html report: ok ($(grep -c . run.jsonl) event lines, page $(stat -c %s run.html) bytes, screenshot $size bytes)"
