@@ -300,6 +300,70 @@ class Page {
   }
 };
 
+// One finding: what it breaks and where, how to replay it, its timeline and its answer's diff.
+void finding_article(Page& p, const Json& f, std::size_t number) {
+  auto& out = p.out;
+  std::string invariant = str(f, "invariant");
+  if (invariant.empty() && f.contains("fuzzer")) invariant = "fuzzer-crash";
+  std::string breach = str(f, "breach");
+  bool known = f.value("known", false);
+  out << "<article class=\"finding" << (known ? " known" : "") << "\" id=\"finding-" << number << "\"><h3>Finding "
+      << number << ": <code>" << html_escape(invariant) << "</code>";
+  if (!breach.empty()) out << "<span class=\"badge " << html_escape(breach) << "\">" << html_escape(breach) << " breach</span>";
+  if (known) out << "<span class=\"badge known-badge\">known (in the baseline)</span>";
+  out << "</h3>\n";
+  if (auto inv = invariant_named(invariant))
+    out << "<p class=\"rule\"><b>The contract:</b> " << html_escape(std::string(invariant_text(*inv))) << ".</p>\n";
+  if (!breach_words(breach).empty()) out << "<p>" << html_escape(breach_words(breach)) << "</p>\n";
+
+  std::string first;
+  if (f.contains("first_visible") && f["first_visible"].is_object()) {
+    auto after = f["first_visible"].value("after_step", std::size_t{0});
+    first = after ? "after step " + std::to_string(after) + " (" + html_escape(step_name(f["first_visible"].value("step", Json()))) + ")"
+                  : "before any step";
+  }
+  std::string reproduced;
+  if (f.contains("reproduced") && f["reproduced"].is_object()) {
+    auto failed = f["reproduced"].value("failed", 0u), of = f["reproduced"].value("of", 0u);
+    reproduced = std::string(failed == of ? "yes: " : "flaky: ") + std::to_string(failed) + " of " + std::to_string(of) +
+                 " replays on new targets failed the same way";
+  } else if (!f.contains("fuzzer")) {
+    reproduced = "not replayed (--reproduce 0)";
+  }
+  std::string found;
+  if (f.contains("case"))
+    found = "case " + dump(f["case"]) + ", after " + fmt(f.value("seconds_to_find", 0.0), 2) + " s and " +
+            dump(f.value("requests_to_find", Json(0))) + " requests; shrunk from " + dump(f.value("original_steps", Json(0))) +
+            " to " + dump(f.value("shrunk_steps", Json(0))) + " steps";
+  p.facts({{"what", html_escape(str(f, "detail"))},
+           {"where", html_escape(str(f, "where"))},
+           {"first visible", first},
+           {"reproduced", html_escape(reproduced)},
+           {"found", html_escape(found)},
+           {"scenario", str(f, "file").empty() ? "" : "<code>" + html_escape(str(f, "file")) + "</code>"},
+           {"fuzzer input", str(f, "input").empty() ? "" : "<code>" + html_escape(str(f, "input")) + "</code>"},
+           {"data kept in", str(f, "data_dir").empty() ? "" : "<code>" + html_escape(str(f, "data_dir")) + "</code>"}});
+  if (!str(f, "reproduce").empty()) out << "<h4>Reproduce</h4><pre class=\"reproduce\">" << html_escape(str(f, "reproduce")) << "</pre>\n";
+
+  const Json transcript = f.value("transcript", Json());
+  out << "<h4>Timeline</h4>\n";
+  if (transcript.is_array() && !transcript.empty()) {
+    p.timeline(f, transcript);
+  } else if (f.contains("request")) {
+    out << "<p>No transcript was recorded (it comes from a replay on a new target: run with --reproduce 1 or more). "
+           "The diverging request:</p><ol class=\"timeline\">";
+    p.entry(Json{{"where", str(f, "where")}, {"request", f["request"]}, {"answer", f.value("actual", Json())}}, "diverging",
+            "diverges from the model here");
+    out << "</ol>\n";
+  } else {
+    out << "<p>No scenario: the fuzzer process itself failed on its input.</p>\n";
+  }
+  p.diff(f);
+  if (!str(f, "stderr_tail").empty())
+    out << "<h4>The target's last words (stderr)</h4><pre>" << html_escape(str(f, "stderr_tail")) << "</pre>\n";
+  out << "</article>\n";
+}
+
 }  // namespace
 
 std::string html_escape(const std::string& s) {
@@ -426,68 +490,7 @@ std::string HtmlReport::html() const {
 
   if (findings_.empty())
     out << "<p class=\"clean\">No finding: every answer of the target agreed with the model of the contract.</p>\n";
-  for (std::size_t i = 0; i < findings_.size(); ++i) {
-    const Json& f = findings_[i];
-    std::string invariant = str(f, "invariant");
-    if (invariant.empty() && f.contains("fuzzer")) invariant = "fuzzer-crash";
-    std::string breach = str(f, "breach");
-    bool known = f.value("known", false);
-    out << "<article class=\"finding" << (known ? " known" : "") << "\" id=\"finding-" << i + 1 << "\"><h3>Finding "
-        << i + 1 << ": <code>" << html_escape(invariant) << "</code>";
-    if (!breach.empty()) out << "<span class=\"badge " << html_escape(breach) << "\">" << html_escape(breach) << " breach</span>";
-    if (known) out << "<span class=\"badge known-badge\">known (in the baseline)</span>";
-    out << "</h3>\n";
-    if (auto inv = invariant_named(invariant))
-      out << "<p class=\"rule\"><b>The contract:</b> " << html_escape(std::string(invariant_text(*inv))) << ".</p>\n";
-    if (!breach_words(breach).empty()) out << "<p>" << html_escape(breach_words(breach)) << "</p>\n";
-
-    std::string first;
-    if (f.contains("first_visible") && f["first_visible"].is_object()) {
-      auto after = f["first_visible"].value("after_step", std::size_t{0});
-      first = after ? "after step " + std::to_string(after) + " (" + html_escape(step_name(f["first_visible"].value("step", Json()))) + ")"
-                    : "before any step";
-    }
-    std::string reproduced;
-    if (f.contains("reproduced") && f["reproduced"].is_object()) {
-      auto failed = f["reproduced"].value("failed", 0u), of = f["reproduced"].value("of", 0u);
-      reproduced = std::string(failed == of ? "yes: " : "flaky: ") + std::to_string(failed) + " of " + std::to_string(of) +
-                   " replays on new targets failed the same way";
-    } else if (!f.contains("fuzzer")) {
-      reproduced = "not replayed (--reproduce 0)";
-    }
-    std::string found;
-    if (f.contains("case"))
-      found = "case " + dump(f["case"]) + ", after " + fmt(f.value("seconds_to_find", 0.0), 2) + " s and " +
-              dump(f.value("requests_to_find", Json(0))) + " requests; shrunk from " + dump(f.value("original_steps", Json(0))) +
-              " to " + dump(f.value("shrunk_steps", Json(0))) + " steps";
-    p.facts({{"what", html_escape(str(f, "detail"))},
-             {"where", html_escape(str(f, "where"))},
-             {"first visible", first},
-             {"reproduced", html_escape(reproduced)},
-             {"found", html_escape(found)},
-             {"scenario", str(f, "file").empty() ? "" : "<code>" + html_escape(str(f, "file")) + "</code>"},
-             {"fuzzer input", str(f, "input").empty() ? "" : "<code>" + html_escape(str(f, "input")) + "</code>"},
-             {"data kept in", str(f, "data_dir").empty() ? "" : "<code>" + html_escape(str(f, "data_dir")) + "</code>"}});
-    if (!str(f, "reproduce").empty()) out << "<h4>Reproduce</h4><pre class=\"reproduce\">" << html_escape(str(f, "reproduce")) << "</pre>\n";
-
-    const Json transcript = f.value("transcript", Json());
-    out << "<h4>Timeline</h4>\n";
-    if (transcript.is_array() && !transcript.empty()) {
-      p.timeline(f, transcript);
-    } else if (f.contains("request")) {
-      out << "<p>No transcript was recorded (it comes from a replay on a new target: run with --reproduce 1 or more). "
-             "The diverging request:</p><ol class=\"timeline\">";
-      p.entry(Json{{"where", str(f, "where")}, {"request", f["request"]}, {"answer", f.value("actual", Json())}}, "diverging",
-              "diverges from the model here");
-      out << "</ol>\n";
-    } else {
-      out << "<p>No scenario: the fuzzer process itself failed on its input.</p>\n";
-    }
-    p.diff(f);
-    if (!str(f, "stderr_tail").empty())
-      out << "<h4>The target's last words (stderr)</h4><pre>" << html_escape(str(f, "stderr_tail")) << "</pre>\n";
-    out << "</article>\n";
-  }
+  for (std::size_t i = 0; i < findings_.size(); ++i) finding_article(p, findings_[i], i + 1);
   out << "</section>\n<section id=\"run\"><h2>The run</h2>\n";
 
   // Progress: requests over time, a mark per finding.
