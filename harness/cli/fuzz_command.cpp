@@ -179,6 +179,17 @@ class FuzzSession {
     }
     seen_.push_back(sig);
     Diagnosis d = diagnose(s, *r.finding, source_, runner, {o_.shrink, true, o_.reproduce, {}, [] { return interrupted(); }});
+    // Localizing can name another invariant than the raw run did (a lost save first seen by the
+    // sweep becomes the share invariant at the step that lost it): two inputs of one bug then
+    // meet only here.
+    if (Signature diagnosed = signature_of(d.finding); diagnosed != sig) {
+      if (std::find(seen_.begin(), seen_.end(), diagnosed) != seen_.end()) {
+        std::cout << "savefuzz: " << input.string() << " fails like an earlier input once localized ("
+                  << invariant_name(diagnosed.invariant) << ")\n";
+        return 0;
+      }
+      seen_.push_back(diagnosed);
+    }
     Scenario best = std::move(d.scenario);
     const Finding& finding = d.finding;
     std::string stem = std::string(invariant_name(finding.invariant)) + "-" + input.filename().string();

@@ -64,6 +64,10 @@ constexpr std::array kMutants{
     MutantInfo{Mutant::api_list_from_exact_start, "api-list-from-exact-start",
                "list_appointments for an api_client whose from is exactly the start of an "
                "appointment returns every practice's appointments"},
+    MutantInfo{Mutant::history_overflow_drops_motif, "history-overflow-drops-motif",
+               "the save that takes an observation to version 11, the first past a history of ten "
+               "versions, acknowledges a new motif but keeps the old one (the history's eviction writes "
+               "the evicted slot back)"},
 };
 
 }  // namespace

@@ -38,6 +38,7 @@ enum class Mutant {
   fifth_save_drops_conclusion,
   page_overflow_cuts_document,
   api_list_from_exact_start,
+  history_overflow_drops_motif,
 };
 
 struct MutantInfo {

@@ -190,6 +190,8 @@ Json Service::save_observation(Request& r) {
   // A deep bug: only the 5th version of an observation whose appointment shares a document.
   if (options_.mutant == Mutant::fifth_save_drops_conclusion && next.version == 5 && store_->any_document_shared(id))
     next.fields[3] = old.fields[3];
+  // A deep bug: only the save that overflows a ten-version history, whatever the appointment.
+  if (options_.mutant == Mutant::history_overflow_drops_motif && next.version == 11) next.fields[0] = old.fields[0];
   if (options_.mutant == Mutant::version_after_fields) {
     Observation fields_only = next;
     fields_only.version = old.version;

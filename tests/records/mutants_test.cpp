@@ -229,6 +229,23 @@ TEST_F(Mutants, FifthSaveDropsConclusionOnlyAtVersionFiveWithASharedDocument) {
   })) << "the fourth save is whole";
 }
 
+TEST_F(Mutants, HistoryOverflowDropsMotifOnlyAtVersionEleven) {
+  auto saves_keep_motifs = [&](int saves) {
+    for (int v = 1; v <= saves; ++v)
+      if (save("D1", "A1", {{"motif", "m" + std::to_string(v)}}).at("version") != v) return false;
+    return read("D1", "A1").at("fields").at("motif") == "m" + std::to_string(saves);
+  };
+  expect_caught(Mutant::history_overflow_drops_motif, [&] { return saves_keep_motifs(11); });
+  EXPECT_TRUE(behaves(Mutant::history_overflow_drops_motif, [&] { return saves_keep_motifs(10); }))
+      << "the tenth save is whole";
+  EXPECT_TRUE(behaves(Mutant::history_overflow_drops_motif, [&] {
+    for (int v = 1; v <= 10; ++v) save("D1", "A1", {{"motif", "m"}});
+    save("D1", "A1", {{"conclusion", "c"}});
+    return read("D1", "A1").at("fields").at("motif") == "m" && save("D1", "A1", {{"motif", "n"}}).at("version") == 12 &&
+           read("D1", "A1").at("fields").at("motif") == "n";
+  })) << "an eleventh save without a motif loses nothing, and the twelfth is whole";
+}
+
 TEST_F(Mutants, PageOverflowCutsDocumentOnlyInItsBand) {
   auto round_trips = [&](std::size_t bytes) {
     std::string content(bytes - 2, 'a');
@@ -269,8 +286,9 @@ TEST(MutantCatalogue, NamesRoundTripAndMatchTheDesignTable) {
                        // and four whose loss shows only after an unrelated step (docs/diagnosis.md)
                        "day-change-clears-interrogatoire", "write-behind-observation", "unshare-clears-examen",
                        "recovery-resets-version", "no-sync", "ignore-commit-error", "version-after-fields",
-                       // and three deep ones (a rare combination)
-                       "fifth-save-drops-conclusion", "page-overflow-cuts-document", "api-list-from-exact-start"}));
+                       // and four deep ones (a rare combination)
+                       "fifth-save-drops-conclusion", "page-overflow-cuts-document", "api-list-from-exact-start",
+                       "history-overflow-drops-motif"}));
   EXPECT_EQ(records::mutant_from_name(""), Mutant::none);
   EXPECT_EQ(records::mutant_from_name("none"), Mutant::none);
   EXPECT_EQ(records::mutant_from_name("share_skips_save"), std::nullopt);
