@@ -63,6 +63,14 @@ struct Dice {
   bool chance(int percent) { return roll(0, 100) < percent; }
 };
 
+// A text within 16 bytes of a power of two from 256 to 64 KiB, at most `limit` bytes: where a page,
+// a buffer or an overflow threshold sits. An 11-byte band just under 8 KiB is drawn once in 27
+// (a byte names the power, one the offset); a length drawn at random in 64 KiB, once in 6,000.
+std::string near_power_of_two(Dice& d, std::size_t limit) {
+  std::size_t bytes = (std::size_t{1} << d.roll(8, 17)) + d.roll(0, 33) - 16;
+  return repeat_to(d.chance(25) ? "é" : "observation ", std::min(bytes, limit));
+}
+
 // Builds each step's request from the model of the state so far.
 class Builder : public Dice {
  public:
@@ -173,7 +181,11 @@ class Builder : public Dice {
       case Draw::setup_text: return chance(90) ? pick(kMedical) : text(key_limit(u.key));
       case Draw::person_text: return chance(97) ? pick(kMedical) : text(key_limit(u.key));
       case Draw::text: return text(key_limit(u.key));
-      case Draw::content: return chance(90) ? pick(kMedical) : text(key_limit(u.key));
+      case Draw::content: {  // a document's content is what page and overflow sizes cut
+        int dice = roll(0, 100);
+        if (dice < 80) return pick(kMedical);
+        return dice < 90 ? near_power_of_two(*this, bytes_of(key_limit(u.key), limits_)) : text(key_limit(u.key));
+      }
       case Draw::start: return start();
       case Draw::status: return pick(std::vector<std::string>{"booked", "done", "cancelled", "closed"});
       case Draw::fields: {
@@ -255,7 +267,7 @@ class RcChoices : public Choices {
 
 std::string draw_text(Choices& c, std::size_t limit) {
   Dice d{&c};
-  switch (d.roll(0, 21)) {
+  switch (d.roll(0, 23)) {
     case 0: return "";
     case 1: return repeat_to("a", limit);
     case 2: return repeat_to("a", limit + 1);
@@ -282,6 +294,7 @@ std::string draw_text(Choices& c, std::size_t limit) {
       // holds what looks like real patient data (a phone number, an NIR, an e-mail).
       return find_patient_data(text).empty() ? text : std::string("observation");
     }
+    case 14: return near_power_of_two(d, limit);
     default: return d.pick(kMedical);
   }
 }
