@@ -32,6 +32,7 @@ if [ "$status" -ne 1 ]; then
   echo "expected exit 1 (a finding), got $status"
   exit 1
 fi
+echo "command: $(head -1 "$work/fuzz/save_path_fuzzer.log")"
 for f in "$work"/findings/*.json; do
   echo "== replaying $f"
   "$savefuzz" replay --target records --mutant "$mutant" "$f"
