@@ -203,8 +203,8 @@ const std::set<std::string> kDeep{"fifth-save-drops-conclusion", "page-overflow-
                                   "api-list-from-exact-start", "history-overflow-drops-motif"};
 
 // A tenth of document contents are sized next to a power of two: a campaign meets the 11-byte
-// band of page-overflow-cuts-document within a few thousand cases, where before it took hundreds
-// of thousands.
+// band of page-overflow-cuts-document within a few thousand cases, where before 35,000 cases
+// (60 s, seed 1) did not.
 TEST(Campaign, DocumentsSizedNextToAPageFindPageOverflowCutsDocument) {
   testing::TempDir dir;
   CampaignOptions o = in_process(dir, "page-overflow-cuts-document");
