@@ -21,6 +21,9 @@ elseif(SAVEFUZZ_FUZZ)
   set(SAVEFUZZ_SANITIZER_FLAGS -fsanitize=fuzzer-no-link
       -fsanitize-coverage-allowlist=${PROJECT_SOURCE_DIR}/targets/fuzz/coverage.allowlist
       -fsanitize-coverage-ignorelist=${PROJECT_SOURCE_DIR}/targets/fuzz/coverage.ignorelist -fno-omit-frame-pointer)
+  # The compiler reads both lists, but no build tool knows: an edited list rebuilds every object.
+  set(SAVEFUZZ_COVERAGE_LISTS ${PROJECT_SOURCE_DIR}/targets/fuzz/coverage.allowlist
+      ${PROJECT_SOURCE_DIR}/targets/fuzz/coverage.ignorelist)
   # Two fuzz builds: sanitizers on (memory errors of a C++ save path) or coverage only (semantic
   # campaigns, several times faster).
   if(SAVEFUZZ_FUZZ_SANITIZE)
@@ -37,6 +40,9 @@ function(savefuzz_defaults target)
   target_compile_options(${target} PRIVATE ${SAVEFUZZ_WARNINGS} ${SAVEFUZZ_SANITIZER_FLAGS})
   target_link_options(${target} PRIVATE ${SAVEFUZZ_SANITIZER_FLAGS})
   get_target_property(sources ${target} SOURCES)
+  if(SAVEFUZZ_COVERAGE_LISTS)
+    set_source_files_properties(${sources} PROPERTIES OBJECT_DEPENDS "${SAVEFUZZ_COVERAGE_LISTS}")
+  endif()
   list(LENGTH sources count)
   if(count GREATER_EQUAL 3)
     target_precompile_headers(${target} PRIVATE <nlohmann/json.hpp> <string> <vector> <map> <optional> <variant>

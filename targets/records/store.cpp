@@ -153,10 +153,9 @@ Store::Store(const std::filesystem::path& file, const char* vfs, bool sync) {
     // WAL + synchronous=FULL: a commit is on disk (WAL fsynced) before sqlite3_step returns.
     exec("PRAGMA journal_mode=WAL");
     exec(sync ? "PRAGMA synchronous=FULL" : "PRAGMA synchronous=OFF");
-    // One transaction for the whole schema: one sync instead of one per statement, which is
-    // most of a fresh start's cost (and a crash-restart cycle is bounded by start-up).
-    // Parsing the schema and the queries is most of an open's cost, and a crash-restart cycle is
-    // bounded by it: the schema is created only in a new file, each query prepared on first use.
+    // A crash-restart cycle is bounded by start-up, and parsing the schema and the queries is most
+    // of an open's cost: the schema is created only in a new file, in one transaction (one sync,
+    // not one per statement), and each query is prepared on first use.
     if (pragma_integer("PRAGMA schema_version") == 0) exec((std::string("BEGIN;") + kSchema + "COMMIT;").c_str());
     statements_.resize(std::size(kQueries));
   } catch (...) {
