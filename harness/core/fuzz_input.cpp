@@ -6,6 +6,7 @@
 #include <fstream>
 #include <iterator>
 #include <random>
+#include <unordered_map>
 
 #include "harness/core/generate.h"
 #include "harness/core/hash.h"
@@ -58,7 +59,7 @@ Step without_expect(Step s) {
   return s;
 }
 
-std::optional<Step> literal_step(const std::string& body) {
+std::optional<Step> parse_literal(const std::string& body) {
   Json j = Json::parse(body, nullptr, /*allow_exceptions=*/false);
   if (j.is_discarded()) return std::nullopt;
   auto step = parse_step(j);
@@ -67,6 +68,24 @@ std::optional<Step> literal_step(const std::string& body) {
   // The model is the oracle: a scenario's own expectations stop holding once mutations reorder
   // or change its steps.
   return without_expect(std::move(*s));
+}
+
+// Seeds are literal records, and a mutation changes one record of an input: most literals an
+// execution meets were parsed before, and parsing them again was a tenth of an execution. Each
+// distinct literal is parsed once per thread (up to kLiteralCacheBytes of them, then the cache
+// starts over); the parser's edges are seen on that first parse, which is when they are new.
+constexpr std::size_t kLiteralCacheBytes = 32u << 20;
+
+std::optional<Step> literal_step(const std::string& body) {
+  thread_local std::unordered_map<std::string, std::optional<Step>> cache;
+  thread_local std::size_t cached_bytes = 0;
+  if (auto it = cache.find(body); it != cache.end()) return it->second;
+  if (cached_bytes + body.size() > kLiteralCacheBytes) {
+    cache.clear();
+    cached_bytes = 0;
+  }
+  cached_bytes += body.size();
+  return cache.emplace(body, parse_literal(body)).first->second;
 }
 
 }  // namespace

@@ -201,5 +201,27 @@ TEST(FuzzInput, FaultTagsDrawFaultStepsAndSeedsUseTheLiteralTag) {
   EXPECT_EQ(records[1].tag, kLiteralTag);
 }
 
+TEST(Utf8, EveryOffsetOfALongTextIsChecked) {  // eight ASCII bytes at a time, then byte by byte
+  for (std::size_t at = 0; at < 40; ++at) {
+    std::string text(40, 'a');
+    EXPECT_TRUE(valid_utf8(text.substr(0, at) + "\xC3\xA9" + text.substr(at))) << at;
+    EXPECT_FALSE(valid_utf8(text.substr(0, at) + "\xFF" + text.substr(at))) << at;
+    EXPECT_FALSE(valid_text(text.substr(0, at) + std::string(1, '\0') + text.substr(at), 100)) << at;
+  }
+}
+
+// A literal is parsed once and then served from a cache: the second decode must give the same
+// steps, and a literal one byte different must not be served the first one's step.
+TEST(FuzzInput, ALiteralDecodesTheSameFromTheCache) {
+  std::string input = join_records({{kNoWorldTag, ""}, {kLiteralTag, R"({"op":"create_practice","practice":"P8"})"}});
+  Json first = scenario_to_json(decode(input))["steps"];
+  EXPECT_EQ(scenario_to_json(decode(input))["steps"], first);
+  std::string other = input;
+  other[other.rfind('8')] = '6';
+  auto steps = decode(other).steps;
+  ASSERT_EQ(steps.size(), 1u);
+  EXPECT_EQ(steps[0].call()->request()->str(Key::practice), "P6");
+}
+
 }  // namespace
 }  // namespace savefuzz

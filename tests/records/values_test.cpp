@@ -30,6 +30,17 @@ TEST(Values, Utf8RejectsOverlongSurrogatesAndTruncation) {
   EXPECT_FALSE(is_valid_utf8("\xFF"));
 }
 
+// The check reads eight ASCII bytes at a time: a bad or good sequence at any offset of a long text,
+// on either side of a word's edge and in the tail shorter than a word, is still seen.
+TEST(Values, Utf8SeesEveryOffsetOfALongText) {
+  for (std::size_t at = 0; at < 40; ++at) {
+    std::string text(40, 'a');
+    EXPECT_TRUE(is_valid_utf8(text.substr(0, at) + "\xC3\xA9" + text.substr(at))) << at;
+    EXPECT_FALSE(is_valid_utf8(text.substr(0, at) + "\xFF" + text.substr(at))) << at;
+    EXPECT_FALSE(is_valid_utf8(text.substr(0, at) + "\xE2\x82")) << at;  // cut short at the end
+  }
+}
+
 TEST(Values, StartsAreRealGregorianDatesAndTimes) {
   EXPECT_TRUE(is_valid_start("2024-02-29T23:59"));
   EXPECT_TRUE(is_valid_start("2000-02-29T00:00"));
