@@ -8,7 +8,7 @@ packages=(
   libsqlite3-dev sqlite3 nlohmann-json3-dev libcli11-dev
   libboost-dev libboost-filesystem-dev
   libgtest-dev libgmock-dev librapidcheck-dev libbenchmark-dev
-  libfiu-dev fiu-utils python3 python3-jsonschema llvm-14
+  libfiu-dev fiu-utils libgoogle-perftools-dev python3 python3-jsonschema llvm-14
   chromium  # headless: the HTML report test renders a page in it
 )
 

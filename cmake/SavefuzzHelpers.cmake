@@ -28,6 +28,19 @@ elseif(SAVEFUZZ_FUZZ)
   # campaigns, several times faster).
   if(SAVEFUZZ_FUZZ_SANITIZE)
     list(APPEND SAVEFUZZ_SANITIZER_FLAGS -fsanitize=address,undefined -fno-sanitize-recover=undefined)
+  elseif(SAVEFUZZ_FUZZ_TCMALLOC)
+    # An execution allocates thousands of small strings and JSON nodes and frees them all: glibc's
+    # malloc and free took 12% of the coverage-only fuzzer's time, tcmalloc takes 8%, and the
+    # fuzzer runs 1.13x as many inputs a second (bench/results/fuzz.md). Only the allocator
+    # changes, not the code libFuzzer sees, so a seed's search is the same, only sooner. ASan
+    # brings its own allocator, so only this build links it.
+    find_package(PkgConfig REQUIRED)
+    pkg_check_modules(TCMALLOC IMPORTED_TARGET libtcmalloc_minimal)
+    if(NOT TCMALLOC_FOUND)
+      message(FATAL_ERROR "the coverage-only fuzz build links tcmalloc: apt-get install libgoogle-perftools-dev, "
+                          "or configure with -DSAVEFUZZ_FUZZ_TCMALLOC=OFF")
+    endif()
+    set(SAVEFUZZ_FUZZER_ALLOCATOR PkgConfig::TCMALLOC)
   endif()
 elseif(SAVEFUZZ_SANITIZE)
   set(SAVEFUZZ_SANITIZER_FLAGS -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined)
@@ -77,7 +90,7 @@ function(savefuzz_fuzzer name)
   else()
     target_link_options(${name} PRIVATE -fsanitize=fuzzer)
   endif()
-  target_link_libraries(${name} PRIVATE ${ARG_LIBS})
+  target_link_libraries(${name} PRIVATE ${ARG_LIBS} ${SAVEFUZZ_FUZZER_ALLOCATOR})
 endfunction()
 
 # savefuzz_test(NAME SOURCES ... [LIBS ...] LABELS ... [TIMEOUT s])
