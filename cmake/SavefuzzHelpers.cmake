@@ -30,7 +30,7 @@ elseif(SAVEFUZZ_FUZZ)
     list(APPEND SAVEFUZZ_SANITIZER_FLAGS -fsanitize=address,undefined -fno-sanitize-recover=undefined)
   elseif(SAVEFUZZ_FUZZ_TCMALLOC)
     # An execution allocates thousands of small strings and JSON nodes and frees them all: glibc's
-    # malloc and free took 12% of the coverage-only fuzzer's time, tcmalloc takes 8%, and the
+    # malloc and free took 12% of the coverage-only fuzzer's time, tcmalloc takes 7%, and the
     # fuzzer runs 1.13x as many inputs a second (bench/results/fuzz.md). Only the allocator
     # changes, not the code libFuzzer sees, so a seed's search is the same, only sooner. ASan
     # brings its own allocator, so only this build links it.
