@@ -401,7 +401,12 @@ rc::Gen<Scenario> scenario_gen(const GenOptions& options) {
     std::size_t body = *gen::inRange<std::size_t>(0, room + 1);  // grows with size: small cases first
     for (std::size_t i = 0; i < body; ++i) {
       if (!controls.empty() && d.chance(8)) {
-        s.steps.push_back(drawer.control_step(d.pick(controls), options.faults.sync_crashes && d.chance(80)));
+        // Two draws, sequenced: compilers evaluate a call's arguments in different orders (GCC 12
+        // right to left, clang 14 left to right), and a seed must draw the same scenario whichever
+        // compiler built savefuzz.
+        StepKind kind = d.pick(controls);
+        bool at_sync = options.faults.sync_crashes && d.chance(80);
+        s.steps.push_back(drawer.control_step(kind, at_sync));
         continue;
       }
       Op op = d.pick(ops);

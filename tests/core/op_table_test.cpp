@@ -144,7 +144,9 @@ TEST(OpTable, EveryRowDrivesTheCodecTheGeneratorsTheAnswersAndTheProbes) {
         }
       bool one_of_listed = false, one_of_given = false;
       for (const KeyUse& u : row.uses()) {
-        if (u.required()) EXPECT_TRUE(r->has(u.key)) << key_name(u.key);
+        if (u.required()) {
+          EXPECT_TRUE(r->has(u.key)) << key_name(u.key);
+        }
         one_of_listed |= u.presence == Presence::one_of;
         one_of_given |= u.presence == Presence::one_of && r->has(u.key);
       }
@@ -177,7 +179,9 @@ TEST(OpTable, EveryRowDrivesTheCodecTheGeneratorsTheAnswersAndTheProbes) {
         EXPECT_LT(present[u.key], typed) << key_name(u.key) << " always drawn";
       }
     // A write to an existing entity may be crashed mid-way: a probe must tell its outcome.
-    if (row.mutating && !row.creates) EXPECT_TRUE(row.probe.has_value());
+    if (row.mutating && !row.creates) {
+      EXPECT_TRUE(row.probe.has_value());
+    }
   }
 }
 

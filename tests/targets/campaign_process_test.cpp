@@ -74,7 +74,9 @@ TEST_P(ProcessCampaign, FindsTheSameWhateverTheWorkersAndResets) {
     EXPECT_EQ(r.findings[0].finding.invariant, want.finding.invariant) << name;
     EXPECT_EQ(r.findings[0].shrunk_steps, want.shrunk_steps) << name;
     EXPECT_EQ(r.findings[0].joined_cases, 0u) << name;
-    if (!s.reset) EXPECT_EQ(r.starts.resets, 0u);
+    if (!s.reset) {
+      EXPECT_EQ(r.starts.resets, 0u);
+    }
   }
 }
 
