@@ -98,8 +98,12 @@ TEST(BenchSmoke, EverySectionRunsAndWritesAWellFormedTable) {
     if (row["target"] == "Python example") continue;  // a second under ASan may not see a case end
     EXPECT_GT(row["steps_per_second"].get<double>(), 0) << row.dump();
     bool process = row["target"] == "records-server";
-    if (process && !row["reset"].get<bool>()) EXPECT_EQ(row["resets_per_second"], 0) << row.dump();
-    if (process && row["reset"].get<bool>()) EXPECT_GT(row["resets_per_second"].get<double>(), 0) << row.dump();
+    if (process && !row["reset"].get<bool>()) {
+      EXPECT_EQ(row["resets_per_second"], 0) << row.dump();
+    }
+    if (process && row["reset"].get<bool>()) {
+      EXPECT_GT(row["resets_per_second"].get<double>(), 0) << row.dump();
+    }
   }
   ASSERT_EQ(c["crash_cycles"].size(), 3u);
   for (const auto& row : c["crash_cycles"]) EXPECT_GT(row["per_second"].get<double>(), 0) << row.dump();
