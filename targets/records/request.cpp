@@ -1,6 +1,8 @@
 // Request key reading and value validation.
 #include "targets/records/request.h"
 
+#include <algorithm>
+
 #include "targets/records/store.h"
 #include "targets/records/values.h"
 
@@ -21,7 +23,7 @@ std::string_view error_code_name(ErrorCode c) {
 void reject(ErrorCode code, std::string message) { throw Rejection{code, std::move(message)}; }
 
 const Json* Request::lookup(const char* key, bool required) {
-  read_.insert(key);
+  known(key);
   auto it = object_.find(key);
   if (it == object_.end()) {
     if (required) reject(ErrorCode::invalid, std::string("missing key \"") + key + "\"");
@@ -99,7 +101,8 @@ GivenFields Request::fields(const char* key) {
 
 void Request::finish() {
   for (const auto& [key, value] : object_.items())
-    if (!read_.contains(key)) reject(ErrorCode::invalid, "unknown key \"" + key + "\"");
+    if (std::find(read_.begin(), read_.end(), key) == read_.end())
+      reject(ErrorCode::invalid, "unknown key \"" + key + "\"");
 }
 
 }  // namespace records
