@@ -137,36 +137,48 @@ TEST(Corpus, DecodedSeedsCatchTheirMutantWithTheExpectedInvariant) {
 }
 
 // A process that resets between scenarios must judge every one as a new process would: the
-// regressions replayed on one records-server per mutant, reset in between, fail and pass
-// exactly as they do with a new process each, and nothing is left unconfirmed.
-TEST(Corpus, RegressionsGiveTheSameVerdictsOnAResetProcessAsOnNewOnes) {
+// regressions replayed on one records-server, reset in between, fail and pass exactly as they do
+// with a new process each, and nothing is left unconfirmed. One test per mutant (and one for the
+// correct target): together they replay the corpus about 50 times, too much for one test's time.
+class ResetProcess : public ::testing::TestWithParam<std::string> {};
+
+TEST_P(ResetProcess, RegressionsGiveTheSameVerdictsAsOnNewProcesses) {
+  const std::string mutant = GetParam();
   auto files = scenario_files(kCorpus / "regressions");
-  std::vector<std::string> mutants{""};
-  for (const auto& m : records::all_mutants()) mutants.emplace_back(m.name);
-  for (const std::string& mutant : mutants) {
-    TargetSource source{[&](std::uint64_t) { return target(true, mutant); }, ""};
-    std::vector<std::string> verdicts[2];
-    StartStats stats[2];
-    for (bool reset : {false, true}) {
-      Session session(source, ReuseOptions{reset, kDefaultFreshEvery});
-      for (const auto& f : files) {
-        SessionRun r = session.run(load(f), RunnerOptions{});
-        verdicts[reset].push_back(f.filename().string() + ": " +
-                                  (r.result.finding ? std::string(invariant_name(r.result.finding->invariant)) : "pass"));
-      }
-      stats[reset] = session.stats();
-      EXPECT_EQ(session.unconfirmed(), 0u) << mutant;
+  TargetSource source{[&](std::uint64_t) { return target(true, mutant); }, ""};
+  std::vector<std::string> verdicts[2];
+  StartStats stats[2];
+  for (bool reset : {false, true}) {
+    Session session(source, ReuseOptions{reset, kDefaultFreshEvery});
+    for (const auto& f : files) {
+      SessionRun r = session.run(load(f), RunnerOptions{});
+      verdicts[reset].push_back(f.filename().string() + ": " +
+                                (r.result.finding ? std::string(invariant_name(r.result.finding->invariant)) : "pass"));
     }
-    EXPECT_EQ(verdicts[1], verdicts[0]) << "mutant '" << mutant << "'";
-    EXPECT_EQ(stats[0].resets, 0u);
-    // A process is reset after every file that passes (a finding retires it), but the last.
-    bool one_passed = std::any_of(verdicts[0].begin(), verdicts[0].end() - 1,
-                                  [](const std::string& v) { return v.ends_with(": pass"); });
-    if (!one_passed) continue;
-    EXPECT_GT(stats[1].resets, 0u) << "mutant '" << mutant << "': the reused process was never reset";
-    EXPECT_LT(stats[1].starts, stats[0].starts) << "mutant '" << mutant << "'";
+    stats[reset] = session.stats();
+    EXPECT_EQ(session.unconfirmed(), 0u);
   }
+  EXPECT_EQ(verdicts[1], verdicts[0]);
+  EXPECT_EQ(stats[0].resets, 0u);
+  // A process is reset after every file that passes (a finding retires it), but the last.
+  bool one_passed = std::any_of(verdicts[0].begin(), verdicts[0].end() - 1,
+                                [](const std::string& v) { return v.ends_with(": pass"); });
+  if (!one_passed) return;
+  EXPECT_GT(stats[1].resets, 0u) << "the reused process was never reset";
+  EXPECT_LT(stats[1].starts, stats[0].starts);
 }
+
+std::vector<std::string> correct_and_mutants() {
+  std::vector<std::string> out{""};
+  for (const auto& m : records::all_mutants()) out.emplace_back(m.name);
+  return out;
+}
+
+INSTANTIATE_TEST_SUITE_P(Corpus, ResetProcess, ::testing::ValuesIn(correct_and_mutants()), [](const auto& param_info) {
+  std::string n = param_info.param.empty() ? "correct" : param_info.param;
+  std::replace(n.begin(), n.end(), '-', '_');
+  return n;
+});
 
 TEST(Corpus, EveryRegressionScenarioLoadsAndHasADescription) {
   auto files = scenario_files(kCorpus / "regressions");
