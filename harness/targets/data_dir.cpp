@@ -19,6 +19,13 @@ DataDir::DataDir(const std::filesystem::path& root) {
   path_ = pattern;
 }
 
+void DataDir::clear() {
+  std::error_code ec;
+  for (std::filesystem::directory_iterator it(path_, ec), end; !ec && it != end; it.increment(ec))
+    std::filesystem::remove_all(it->path(), ec);
+  if (ec) throw SetupError("cannot empty the data directory " + path_.string() + ": " + ec.message());
+}
+
 DataDir::~DataDir() {
   if (keep_) return;
   std::error_code ec;

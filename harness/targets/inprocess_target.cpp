@@ -103,7 +103,10 @@ const std::optional<MemFs::Image>& fresh_image(records::Mutant mutant, const std
 
 std::optional<TargetFault> InProcessTarget::start() {
   if (service_) abandon();
-  dir_ = std::make_unique<DataDir>(options_.data_root);
+  // The same directory again, emptied, unless a finding kept it: a fuzzer starts this target once
+  // per input, and only a target writing beside its store (not through the VFS) leaves files.
+  if (dir_ && !dir_->kept()) dir_->clear();
+  else dir_ = std::make_unique<DataDir>(options_.data_root);
   disk_ = Disk{options_.in_memory};
   next_id_ = 0;
   if (options_.in_memory && options_.from_image)

@@ -39,7 +39,10 @@ const Limits& target_limits() {
 }
 
 void check_or_abort(const Scenario& scenario, const char* replay_hint) {
-  InProcessTarget target(InProcessOptions{.mutant = mutant()});
+  // One target for every input: each run starts it afresh (a new in-memory store, its data
+  // directory emptied), so nothing of an input reaches the next, and no input pays for a new
+  // target and directory.
+  static InProcessTarget target(InProcessOptions{.mutant = mutant()});
   RunResult r = run_scenario(scenario, target, RunnerOptions{true, 0});
   if (!r.finding) return;
   TargetOptions reference;

@@ -1,11 +1,16 @@
 // The in-memory storage under the Disk VFS: SQLite works on it as on files, nothing reaches the
 // file system until a finding keeps the data, a power loss forgets exactly what was not synced,
-// and an image of a store starts the next one.
+// and an image of a store starts the next one; a target started again (once per fuzz input)
+// keeps nothing of the run before.
+#include <fstream>
+
 #include <sqlite3.h>
 
 #include <gtest/gtest.h>
 
+#include "harness/targets/data_dir.h"
 #include "harness/targets/disk_vfs.h"
+#include "harness/targets/inprocess_target.h"
 #include "tests/support/temp_dir.h"
 
 namespace savefuzz {
@@ -106,6 +111,50 @@ TEST(MemFs, AnImageStartsAnotherStoreAndKeptDataIsWrittenOut) {
   }, &rows, nullptr);
   sqlite3_close(db);
   EXPECT_EQ(rows, 1) << "the written-out files open with the system's own VFS";
+}
+
+TEST(DataDir, ClearLeavesTheDirectoryEmptyAndInPlace) {
+  testing::TempDir root;
+  DataDir dir(root.path());
+  std::filesystem::create_directories(dir.path() / "sub" / "deeper");
+  std::ofstream(dir.path() / "clean-shutdown") << "\n";
+  std::ofstream(dir.path() / "sub" / "deeper" / "f") << "x";
+  dir.clear();
+  EXPECT_TRUE(std::filesystem::is_directory(dir.path()));
+  EXPECT_TRUE(std::filesystem::is_empty(dir.path()));
+  EXPECT_FALSE(dir.kept());
+  dir.keep();
+  EXPECT_TRUE(dir.kept());
+}
+
+Json practice(const std::string& id) { return Json{{"op", "create_practice"}, {"practice", id}}; }
+
+// What save_path_fuzzer does: one target, started again for every input.
+TEST(InProcessTarget, AStartAgainSeesNothingOfTheRunBeforeAndAKeptDirectoryIsNotReused) {
+  testing::TempDir root;
+  InProcessTarget t(InProcessOptions{.mutant = records::Mutant::none, .data_root = root.path()});
+  ASSERT_FALSE(t.start());
+  auto first = t.call(practice("P1"));
+  ASSERT_TRUE(std::holds_alternative<Json>(first));
+  EXPECT_EQ(std::get<Json>(first).value("ok", false), true);
+  ASSERT_FALSE(t.restart());
+  const std::filesystem::path used = std::filesystem::directory_iterator(root.path())->path();
+  std::ofstream(used / "beside-the-store") << "x";
+
+  ASSERT_FALSE(t.start());
+  auto again = t.call(practice("P1"));
+  ASSERT_TRUE(std::holds_alternative<Json>(again));
+  EXPECT_EQ(std::get<Json>(again).value("ok", false), true) << "P1 was created by the run before: " << std::get<Json>(again);
+  std::vector<std::filesystem::path> dirs(std::filesystem::directory_iterator(root.path()), {});
+  ASSERT_EQ(dirs, std::vector<std::filesystem::path>{used}) << "the same data directory serves every start";
+  EXPECT_TRUE(std::filesystem::is_empty(used)) << "what the run before left beside the store is gone";
+
+  std::string kept = t.keep_data();
+  ASSERT_EQ(std::filesystem::path(kept), used);
+  ASSERT_FALSE(t.start());
+  dirs.assign(std::filesystem::directory_iterator(root.path()), {});
+  EXPECT_EQ(dirs.size(), 2u) << "a kept directory is left alone: the next start makes another";
+  EXPECT_TRUE(std::filesystem::exists(std::filesystem::path(kept) / records::kDatabaseFile));
 }
 
 }  // namespace
