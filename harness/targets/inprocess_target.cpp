@@ -114,6 +114,11 @@ std::optional<TargetFault> InProcessTarget::start() {
   return open();
 }
 
+void InProcessTarget::stop() {
+  if (service_) abandon();
+  disk_ = Disk{options_.in_memory};
+}
+
 Reply InProcessTarget::call(const Json& request) {
   Disk::Use use(disk_);
   Json r = request;

@@ -41,10 +41,13 @@ const Limits& target_limits() {
 void check_or_abort(const Scenario& scenario, const char* replay_hint) {
   // One target for every input: each run starts it afresh (a new in-memory store, its data
   // directory emptied), so nothing of an input reaches the next, and no input pays for a new
-  // target and directory.
+  // target and directory. It stops before the input ends (see InProcessTarget::stop).
   static InProcessTarget target(InProcessOptions{.mutant = mutant()});
   RunResult r = run_scenario(scenario, target, RunnerOptions{true, 0});
-  if (!r.finding) return;
+  if (!r.finding) {
+    target.stop();
+    return;
+  }
   TargetOptions reference;
   reference.builtin = "records";
   if (mutant() != records::Mutant::none) reference.mutant = records::mutant_name(mutant());

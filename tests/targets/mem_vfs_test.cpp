@@ -2,11 +2,24 @@
 // file system until a finding keeps the data, a power loss forgets exactly what was not synced,
 // and an image of a store starts the next one; a target started again (once per fuzz input)
 // keeps nothing of the run before.
+#include <atomic>
 #include <fstream>
 
 #include <sqlite3.h>
 
 #include <gtest/gtest.h>
+
+#if defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define SAVEFUZZ_TEST_ASAN 1
+#endif
+#endif
+#if defined(__SANITIZE_ADDRESS__)
+#define SAVEFUZZ_TEST_ASAN 1
+#endif
+#ifdef SAVEFUZZ_TEST_ASAN
+#include <sanitizer/allocator_interface.h>
+#endif
 
 #include "harness/targets/data_dir.h"
 #include "harness/targets/disk_vfs.h"
@@ -155,6 +168,46 @@ TEST(InProcessTarget, AStartAgainSeesNothingOfTheRunBeforeAndAKeptDirectoryIsNot
   dirs.assign(std::filesystem::directory_iterator(root.path()), {});
   EXPECT_EQ(dirs.size(), 2u) << "a kept directory is left alone: the next start makes another";
   EXPECT_TRUE(std::filesystem::exists(std::filesystem::path(kept) / records::kDatabaseFile));
+}
+
+#ifdef SAVEFUZZ_TEST_ASAN
+std::atomic<bool> counting{false};
+std::atomic<long> mallocs{0}, frees{0};
+void on_malloc(const volatile void*, size_t) {
+  if (counting) ++mallocs;
+}
+void on_free(const volatile void*) {
+  if (counting) ++frees;
+}
+#endif
+
+// libFuzzer runs an input a second time, and then under LeakSanitizer, when the input mallocs
+// more than it frees: a fuzzer whose target outlives the input pays for that on every input.
+TEST(InProcessTarget, ARunThatEndsWithStopFreesAsManyAllocationsAsItMade) {
+#ifndef SAVEFUZZ_TEST_ASAN
+  GTEST_SKIP() << "counts allocations with AddressSanitizer's malloc hooks";
+#else
+  testing::TempDir root;
+  InProcessTarget t(InProcessOptions{.mutant = records::Mutant::none, .data_root = root.path()});
+  // Runs of different sizes, as inputs are: a target kept from one run to the next frees the
+  // run before's store, which balances the count only when both runs made the same store.
+  auto run = [&](int practices) {
+    ASSERT_FALSE(t.start());
+    for (int i = 0; i < practices; ++i) {
+      EXPECT_TRUE(std::holds_alternative<Json>(t.call(practice("P" + std::to_string(i)))));
+      ASSERT_FALSE(i % 2 ? t.crash() : t.restart());
+    }
+  };
+  run(2);  // what a process makes once: the first start's image, SQLite's and the VFS's state
+  t.stop();
+  __sanitizer_install_malloc_and_free_hooks(on_malloc, on_free);
+  counting = true;
+  run(5);
+  t.stop();
+  counting = false;
+  EXPECT_GT(mallocs.load(), 0) << "the hooks saw nothing";
+  EXPECT_EQ(mallocs.load(), frees.load()) << "what the run allocated outlives it";
+#endif
 }
 
 }  // namespace
