@@ -316,6 +316,8 @@ void StepDrawer::use(Choices& choices) { impl_->use(choices); }
 
 std::vector<Step> StepDrawer::world(const WorldSize& n) {
   std::vector<Step> steps;
+  steps.reserve(static_cast<std::size_t>(
+      std::max(0, n.practices + n.practitioners + n.patients + n.clients + n.appointments + n.documents)));
   auto add = [&](int count, Op op) {
     for (int i = 0; i < count; ++i) steps.push_back(impl_->step(op));
   };

@@ -17,9 +17,8 @@ std::string tidy_message(std::string_view text) {
 }
 
 Json error_answer(const Json& id, const Rejection& r) {
-  return Json{{"id", id},
-              {"ok", false},
-              {"error", Json{{"code", error_code_name(r.code)}, {"message", tidy_message(r.message)}}}};
+  return object_of("id", id, "ok", false, "error",
+                   object_of("code", error_code_name(r.code), "message", tidy_message(r.message)));
 }
 
 }  // namespace
@@ -109,14 +108,17 @@ void Service::durably(const std::function<void()>& write) {
   options_.env->after_commit();
 }
 
-Json Service::handle(const Json& request) {
+Json Service::handle(const Json& request, std::optional<std::int64_t> given_id) {
   if (!store_) return error_answer(nullptr, {ErrorCode::unavailable, "service is closed"});
   if (commit_pending_) commit_now();
   Json id = nullptr;
   try {
     if (!request.is_object()) reject(ErrorCode::invalid, "a request is a JSON object");
-    auto it = request.find("id");
-    auto n = it == request.end() ? std::nullopt : as_int64(*it);
+    auto n = given_id;
+    if (!n) {
+      auto it = request.find("id");
+      if (it != request.end()) n = as_int64(*it);
+    }
     if (!n) reject(ErrorCode::invalid, "\"id\" must be an integer");
     id = *n;
     auto op = request.find("op");
@@ -127,7 +129,7 @@ Json Service::handle(const Json& request) {
       Request r(request);
       r.known("id");
       r.known("op");
-      Json answer{{"id", id}, {"ok", true}};
+      Json answer = object_of("id", id, "ok", true);
       Json body = (this->*entry.handler)(r);
       for (auto& [key, value] : body.items()) answer[key] = std::move(value);
       return answer;

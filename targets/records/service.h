@@ -40,7 +40,9 @@ class Service {
 
   // One request object in, one answer object out. Never throws for a bad request; an exception
   // thrown by Env::after_commit (a simulated crash) passes through.
-  Json handle(const Json& request);
+  // With `given_id`, the caller numbers the request and any "id" in it is ignored: an in-process
+  // harness numbers each request without copying it.
+  Json handle(const Json& request, std::optional<std::int64_t> given_id = std::nullopt);
 
   // One protocol line in, one answer line out (no newline), whatever the bytes.
   std::string handle_line(std::string_view line);

@@ -11,7 +11,7 @@ namespace {
 Json observation_json(const Observation& o) {
   Json fields = Json::object();
   for (std::size_t i = 0; i < kFieldNames.size(); ++i) fields[std::string(kFieldNames[i])] = o.fields[i];
-  return Json{{"fields", std::move(fields)}, {"version", o.version}};
+  return object_of("fields", std::move(fields), "version", o.version);
 }
 
 void forbid_unless(bool allowed, const std::string& why) {
@@ -178,14 +178,14 @@ Json Service::save_observation(Request& r) {
 
   // The 2023 incident: the save is acknowledged, but once a document is shared nothing is stored.
   if (options_.mutant == Mutant::share_skips_save && store_->any_document_shared(id))
-    return Json{{"version", old.version + 1}};
+    return object_of("version", old.version + 1);
   if (options_.mutant == Mutant::write_behind_observation) {
     unwritten_[id] = next;
-    return Json{{"version", next.version}};
+    return object_of("version", next.version);
   }
   if (options_.mutant == Mutant::nonatomic_save) {
     save_field_by_field(id, given, next.version);
-    return Json{{"version", next.version}};
+    return object_of("version", next.version);
   }
   // A deep bug: only the 5th version of an observation whose appointment shares a document.
   if (options_.mutant == Mutant::fifth_save_drops_conclusion && next.version == 5 && store_->any_document_shared(id))
@@ -198,7 +198,7 @@ Json Service::save_observation(Request& r) {
     durably([&] { store_->write_observation(id, fields_only); });
   }
   durably([&] { store_->write_observation(id, next); });
-  return Json{{"version", next.version}};
+  return object_of("version", next.version);
 }
 
 void Service::save_field_by_field(const std::string& id, const GivenFields& given, std::int64_t version) {
@@ -319,7 +319,7 @@ Json Service::read_document(Request& r) {
   if (options_.mutant == Mutant::patient_reads_unshared && actor.kind == Kind::patient)
     allowed = allowed || as == document.patient;
   forbid_unless(allowed, "neither of this practice nor a recipient");
-  return Json{{"title", document.title}, {"content", document.content}};
+  return object_of("title", std::move(document.title), "content", std::move(document.content));
 }
 
 Json Service::list_appointments(Request& r) {
@@ -341,20 +341,13 @@ Json Service::list_appointments(Request& r) {
   for (const auto& a : store_->list_appointments(practice, from, to)) {
     const auto& pr = a.practitioner;
     const auto& pa = a.patient;
-    list.push_back(Json{
-        {"appointment", a.id},
-        {"start", a.start},
-        {"status", a.status},
-        {"practitioner", Json{{"id", pr.id}, {"name", pr.texts[0]}, {"specialty", pr.texts[1]}}},
-        {"patient", Json{{"id", pa.id},
-                         {"name", pa.texts[0]},
-                         {"first_name", pa.texts[1]},
-                         {"sex", pa.texts[2]},
-                         {"phone", pa.texts[3]},
-                         {"email", pa.texts[4]}}},
-    });
+    list.push_back(object_of(
+        "appointment", a.id, "start", a.start, "status", a.status,
+        "practitioner", object_of("id", pr.id, "name", pr.texts[0], "specialty", pr.texts[1]),
+        "patient", object_of("id", pa.id, "name", pa.texts[0], "first_name", pa.texts[1], "sex", pa.texts[2],
+                             "phone", pa.texts[3], "email", pa.texts[4])));
   }
-  return Json{{"appointments", std::move(list)}};
+  return object_of("appointments", std::move(list));
 }
 
 }  // namespace records

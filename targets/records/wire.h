@@ -5,6 +5,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 
 #include <nlohmann/json.hpp>
 
@@ -23,6 +24,22 @@ ParsedLine parse_line(std::string_view line);
 
 // A JSON integer in the signed 64-bit range (a number without fraction or exponent).
 std::optional<std::int64_t> as_int64(const Json& v);
+
+// {key: value, ...} from alternating keys and values, built member by member: a braced list
+// (Json{{"k", v}}) makes and copies a JSON array per member first, several allocations per
+// answer, and every request of a fuzzing run gets an answer.
+inline void add_members(Json&) {}
+template <class Value, class... Rest>
+void add_members(Json& object, const char* key, Value&& value, Rest&&... rest) {
+  object[key] = std::forward<Value>(value);
+  add_members(object, std::forward<Rest>(rest)...);
+}
+template <class... KeysAndValues>
+Json object_of(KeysAndValues&&... members) {
+  Json object = Json::object();
+  add_members(object, std::forward<KeysAndValues>(members)...);
+  return object;
+}
 
 // One line of compact JSON, UTF-8 kept as is.
 std::string render(const Json& v);

@@ -25,6 +25,18 @@ TEST_F(SetupOps, CreatePracticeChecksIdsThenUniqueness) {
   EXPECT_EQ(code({{"op", "create_practice"}, {"practice", "P4"}, {"as", "D1"}}), "invalid");
 }
 
+// The in-process harness numbers a request beside it instead of copying it to add "id".
+TEST_F(SetupOps, AnIdGivenBesideTheRequestIsTheAnswersWhateverTheRequestHolds) {
+  EXPECT_EQ(service_->handle(Json{{"op", "create_practice"}, {"practice", "P7"}}, 41).dump(), R"({"id":41,"ok":true})");
+  Json exists = service_->handle(Json{{"id", "not a number"}, {"op", "create_practice"}, {"practice", "P7"}}, 42);
+  EXPECT_EQ(exists.dump(), R"({"id":42,"ok":false,"error":{"code":"exists","message":)" +
+                               exists.at("error").at("message").dump() + "}}");
+  EXPECT_EQ(service_->handle(Json{{"op", "read_observation"}, {"as", "D1"}, {"appointment", "A1"}}, 43).dump(),
+            R"({"id":43,"ok":true,"fields":{"motif":"","interrogatoire":"","examen":"","conclusion":""},"version":0})");
+  // Without it, the request's own "id" is still required.
+  EXPECT_EQ(service_->handle(Json{{"op", "create_practice"}, {"practice", "P8"}}).at("id"), nullptr);
+}
+
 TEST_F(SetupOps, AllEntitiesShareOneIdNamespace) {
   EXPECT_EQ(code({{"op", "create_practice"}, {"practice", "D1"}}), "exists");
   EXPECT_EQ(code({{"op", "create_api_client"}, {"client", "A1"}, {"practice", "P1"}}), "exists");
