@@ -181,9 +181,14 @@ class Builder : public Dice {
       case Draw::setup_text: return chance(90) ? pick(kMedical) : text(key_limit(u.key));
       case Draw::person_text: return chance(97) ? pick(kMedical) : text(key_limit(u.key));
       case Draw::text: return text(key_limit(u.key));
-      case Draw::content: {  // a document's content is what page and overflow sizes cut
+      // A document's content is what page and overflow sizes cut: three in ten contents are sized
+      // next to a power of two. At one in ten, save_path_fuzzer met an 11-byte band under 8 KiB
+      // (page-overflow-cuts-document) in 5 to 8 seeds of 10 within 120 s, at three in ten in 19
+      // of 20: its fresh draws come mostly from the records its mutations add, so the share is
+      // what sets its odds (bench/results/fuzz.md).
+      case Draw::content: {
         int dice = roll(0, 100);
-        if (dice < 80) return pick(kMedical);
+        if (dice < 60) return pick(kMedical);
         return dice < 90 ? near_power_of_two(*this, bytes_of(key_limit(u.key), limits_)) : text(key_limit(u.key));
       }
       case Draw::start: return start();

@@ -169,7 +169,8 @@ class CampaignFinds : public ::testing::TestWithParam<std::string> {};
 TEST_P(CampaignFinds, TheMutantAndShrinksItToNearTheShortestScenario) {
   testing::TempDir dir;
   CampaignOptions o = in_process(dir, GetParam());
-  o.cases = 400;
+  // The campaign stops at its first finding; seed 1 meets version-after-fields at case 401.
+  o.cases = 600;
   o.seed = 1;
   // Fault steps only for the mutants that need them: the others keep the case stream their
   // shortest lengths were measured on (bench/results has them with every fault kind on).
@@ -202,7 +203,7 @@ TEST_P(CampaignFinds, TheMutantAndShrinksItToNearTheShortestScenario) {
 const std::set<std::string> kDeep{"fifth-save-drops-conclusion", "page-overflow-cuts-document",
                                   "api-list-from-exact-start", "history-overflow-drops-motif"};
 
-// A tenth of document contents are sized next to a power of two: a campaign meets the 11-byte
+// Three in ten document contents are sized next to a power of two: a campaign meets the 11-byte
 // band of page-overflow-cuts-document within a few thousand cases, where before 35,000 cases
 // (60 s, seed 1) did not.
 TEST(Campaign, DocumentsSizedNextToAPageFindPageOverflowCutsDocument) {
