@@ -39,7 +39,9 @@ fuzzer_row() {
   local seeds_dir="$work/seeds-$mutant"; mkdir -p "$seeds_dir"
   if [ "$start_from" = seeds ]; then
     for f in corpus/seeds/save_path_fuzzer/*.bin; do
-      SAVEFUZZ_MUTANT=$mutant "$fuzz_bin/save_path_fuzzer" "$f" > /dev/null 2>&1 && cp "$f" "$seeds_dir/"
+      # A seed that shows the mutant makes libFuzzer write a crash file: into the work directory.
+      SAVEFUZZ_MUTANT=$mutant "$fuzz_bin/save_path_fuzzer" -artifact_prefix="$work/" "$f" > /dev/null 2>&1 \
+        && cp "$f" "$seeds_dir/"
     done
   fi
   for s in $(seq 1 "$seeds"); do
@@ -55,6 +57,10 @@ fuzzer_row() {
       times+="1e9 "
     fi
     local runs; runs=$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$dir/log" | grep -o '[0-9]*$' || echo 0)
+    # A run that executed nothing did not fuzz: say why rather than count it as a miss.
+    if [ "$runs" = 0 ] && ! ls "$dir/artifacts"/crash-* > /dev/null 2>&1; then
+      echo "fuzz_mutants: $mutant seed $s executed no input; its log ends:" >&2; tail -5 "$dir/log" >&2
+    fi
     rates+="$(awk -v r="$runs" -v t="$took" 'BEGIN{printf "%.0f", r/t}') "
   done
   local m; m=$(echo $times | tr ' ' '\n' | median)

@@ -118,6 +118,12 @@ std::string join_records(const std::vector<FuzzRecord>& records) {
 }
 
 Scenario decode_fuzz_input(std::span<const std::uint8_t> data, const Limits& limits) {
+  Scenario s;
+  decode_fuzz_input(data, limits, s);
+  return s;
+}
+
+void decode_fuzz_input(std::span<const std::uint8_t> data, const Limits& limits, Scenario& s) {
   std::vector<FuzzRecord> records = split_records(data);
   if (records.empty()) records.push_back({});
 
@@ -125,10 +131,13 @@ Scenario decode_fuzz_input(std::span<const std::uint8_t> data, const Limits& lim
   StepDrawer drawer(limits, world_choices);
   WorldSize size;  // the property campaign's ranges
   if (records[0].tag != kNoWorldTag) size = WorldSize::draw(world_choices);
-  Scenario s{"fuzz-input", "decoded from a save_path_fuzzer input", drawer.world(size)};
+  s.name = "fuzz-input";
+  s.description = "decoded from a save_path_fuzzer input";
+  s.steps.clear();
   // A step is about 4 KB: growing the vector step by step moved each one several times, into
   // memory that ASan had to map afresh (about 7% of that build's page faults).
-  s.steps.reserve(s.steps.size() + std::min(records.size() - 1, kMaxFuzzSteps));
+  s.steps.reserve(static_cast<std::size_t>(std::max(0, size.steps())) + std::min(records.size() - 1, kMaxFuzzSteps));
+  drawer.world(size, s.steps);
 
   for (std::size_t i = 1; i < records.size() && i <= kMaxFuzzSteps; ++i) {
     const FuzzRecord& r = records[i];
@@ -147,7 +156,6 @@ Scenario decode_fuzz_input(std::span<const std::uint8_t> data, const Limits& lim
       s.steps.push_back(std::move(*step));
     }  // a literal that does not parse is no step
   }
-  return s;
 }
 
 Scenario decode_fuzz_file(const std::filesystem::path& input, const Limits& limits) {

@@ -46,6 +46,10 @@ std::string join_records(const std::vector<FuzzRecord>& records);
 
 // Total and deterministic: the same bytes and limits give the same scenario.
 Scenario decode_fuzz_input(std::span<const std::uint8_t> data, const Limits& limits);
+// The same, decoded into `s`, whose steps' storage it reuses: save_path_fuzzer decodes every input
+// into one scenario. A step is about 4 KB, so the steps of a long input take more than 128 KiB,
+// which ASan maps afresh for each allocation and unmaps on free.
+void decode_fuzz_input(std::span<const std::uint8_t> data, const Limits& limits, Scenario& s);
 
 // The scenario a save_path_fuzzer input file stands for, decoded with `limits` (the fuzzer's:
 // the in-process reference target's). Throws SetupError when the file cannot be read.

@@ -319,10 +319,8 @@ StepDrawer::StepDrawer(const Limits& limits, Choices& choices) : impl_(std::make
 StepDrawer::~StepDrawer() = default;
 void StepDrawer::use(Choices& choices) { impl_->use(choices); }
 
-std::vector<Step> StepDrawer::world(const WorldSize& n) {
-  std::vector<Step> steps;
-  steps.reserve(static_cast<std::size_t>(
-      std::max(0, n.practices + n.practitioners + n.patients + n.clients + n.appointments + n.documents)));
+void StepDrawer::world(const WorldSize& n, std::vector<Step>& steps) {
+  steps.reserve(steps.size() + static_cast<std::size_t>(std::max(0, n.steps())));
   auto add = [&](int count, Op op) {
     for (int i = 0; i < count; ++i) steps.push_back(impl_->step(op));
   };
@@ -332,7 +330,6 @@ std::vector<Step> StepDrawer::world(const WorldSize& n) {
   add(n.clients, Op::create_api_client);
   add(n.appointments, Op::book_appointment);
   add(n.documents, Op::attach_document);
-  return steps;
 }
 
 Step StepDrawer::request_step(Op op) { return impl_->step(op); }
@@ -402,7 +399,8 @@ rc::Gen<Scenario> scenario_gen(const GenOptions& options) {
     unsigned io_percent = options.faults.io_percent && d.chance(60) ? options.faults.io_percent : 0;
 
     // Set-up preamble: a world to act in.
-    Scenario s{"generated", "", drawer.world(WorldSize::draw(c))};
+    Scenario s{"generated", "", {}};
+    drawer.world(WorldSize::draw(c), s.steps);
 
     std::size_t room = options.max_steps > s.steps.size() ? options.max_steps - s.steps.size() : 0;
     std::size_t body = *gen::inRange<std::size_t>(0, room + 1);  // grows with size: small cases first

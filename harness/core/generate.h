@@ -28,6 +28,7 @@ struct WorldSize {
 
   // The ranges every engine draws a world from.
   static WorldSize draw(Choices& choices);
+  int steps() const { return practices + practitioners + patients + clients + appointments + documents; }
 };
 
 // Draws steps whose arguments come from a model of the state so far, so most steps reach the
@@ -38,7 +39,7 @@ class StepDrawer {
   ~StepDrawer();
   void use(Choices& choices);  // later draws come from `choices`
 
-  std::vector<Step> world(const WorldSize& size);  // the set-up preamble
+  void world(const WorldSize& size, std::vector<Step>& steps);  // appends the set-up preamble
   Step request_step(Op op);                        // sometimes malformed on purpose
   Step faulty_request_step(Op op);                 // with a storage fault (SPEC.md section 5)
   // A crash during a write; with `at_sync`, killed at its K-th sync (K drawn from 1..kMaxDrawnSync).

@@ -13,8 +13,60 @@
 
 namespace savefuzz {
 
+namespace {
+
+// A file's bytes, in blocks: it grows without copying what it holds, and no block is large
+// enough for ASan to map it afresh (it maps each allocation over 128 KiB on its own and unmaps it
+// when freed, so a WAL kept in one string took a page fault for every page it grew by).
+class Blocks {
+ public:
+  std::size_t size() const { return size_; }
+
+  void read(char* out, std::size_t n, std::size_t off) const {  // off + n <= size()
+    for_each_piece(n, off, [&](char* block, std::size_t done, std::size_t len) { std::memcpy(out + done, block, len); });
+  }
+  void write(const char* in, std::size_t n, std::size_t off) {
+    if (off + n > size_) resize(off + n);
+    for_each_piece(n, off, [&](char* block, std::size_t done, std::size_t len) { std::memcpy(block, in + done, len); });
+  }
+  // Bytes past the size are zero in every block held, so growing only adds blocks.
+  void resize(std::size_t n) {
+    if (n < size_ && n % kBlock != 0) {
+      std::size_t tail_end = std::min(size_, (n / kBlock + 1) * kBlock);
+      std::memset(blocks_[n / kBlock].get() + n % kBlock, 0, tail_end - n);
+    }
+    std::size_t count = (n + kBlock - 1) / kBlock;
+    if (count < blocks_.size()) blocks_.resize(count);
+    while (blocks_.size() < count) blocks_.push_back(std::make_unique<char[]>(kBlock));  // zeroed
+    size_ = n;
+  }
+  std::string bytes() const {
+    std::string out(size_, '\0');
+    read(out.data(), size_, 0);
+    return out;
+  }
+
+ private:
+  static constexpr std::size_t kBlock = 64 * 1024;
+
+  template <typename F>
+  void for_each_piece(std::size_t n, std::size_t off, F&& f) const {
+    for (std::size_t done = 0; done < n;) {
+      std::size_t at = (off + done) % kBlock;
+      std::size_t len = std::min(n - done, kBlock - at);
+      f(blocks_[(off + done) / kBlock].get() + at, done, len);
+      done += len;
+    }
+  }
+
+  std::vector<std::unique_ptr<char[]>> blocks_;
+  std::size_t size_ = 0;
+};
+
+}  // namespace
+
 struct MemFs::File {
-  std::string data;
+  Blocks data;
   // The WAL index of a database file. Like the unix VFS's -shm file, which the first connection
   // to open it truncates, it starts empty whenever no connection has it mapped: SQLite rebuilds
   // it from the WAL, as it does after a crash.
@@ -41,7 +93,7 @@ struct Handle {
 };
 
 Handle* h(sqlite3_file* f) { return reinterpret_cast<Handle*>(f); }
-std::string& data(sqlite3_file* f) { return h(f)->file->data; }
+Blocks& data(sqlite3_file* f) { return h(f)->file->data; }
 
 void unmap_shm(Handle* handle) {
   if (!handle->shm_mapped) return;
@@ -57,19 +109,16 @@ int x_close(sqlite3_file* f) {
   return SQLITE_OK;
 }
 int x_read(sqlite3_file* f, void* buf, int n, sqlite3_int64 off) {
-  const std::string& d = data(f);
+  const Blocks& d = data(f);
   auto size = static_cast<sqlite3_int64>(d.size());
   sqlite3_int64 got = off >= size ? 0 : std::min<sqlite3_int64>(n, size - off);
-  if (got > 0) std::memcpy(buf, d.data() + off, static_cast<std::size_t>(got));
+  if (got > 0) d.read(static_cast<char*>(buf), static_cast<std::size_t>(got), static_cast<std::size_t>(off));
   if (got == n) return SQLITE_OK;
   std::memset(static_cast<char*>(buf) + got, 0, static_cast<std::size_t>(n - got));
   return SQLITE_IOERR_SHORT_READ;
 }
 int x_write(sqlite3_file* f, const void* buf, int n, sqlite3_int64 off) {
-  std::string& d = data(f);
-  auto end = static_cast<std::size_t>(off) + static_cast<std::size_t>(n);
-  if (d.size() < end) d.resize(end);
-  std::memcpy(d.data() + off, buf, static_cast<std::size_t>(n));
+  data(f).write(static_cast<const char*>(buf), static_cast<std::size_t>(n), static_cast<std::size_t>(off));
   return SQLITE_OK;
 }
 int x_truncate(sqlite3_file* f, sqlite3_int64 size) {
@@ -220,36 +269,35 @@ MemFs* MemFs::use(MemFs* fs) {
 void MemFs::put_back(const UndoRecord& u, std::int64_t keep) {
   auto it = files_.find(u.path);
   if (it == files_.end()) return;  // deleted since: nothing to put back
-  std::string& d = it->second->data;
+  Blocks& d = it->second->data;
   auto old_len = static_cast<std::int64_t>(u.old_bytes.size());
   std::int64_t from = std::min(keep, old_len);
-  if (from < old_len) {
-    auto end = static_cast<std::size_t>(u.offset + old_len);
-    if (d.size() < end) d.resize(end);
-    std::memcpy(d.data() + u.offset + from, u.old_bytes.data() + from, static_cast<std::size_t>(old_len - from));
-  }
+  if (from < old_len)
+    d.write(u.old_bytes.data() + from, static_cast<std::size_t>(old_len - from), static_cast<std::size_t>(u.offset + from));
   auto size = static_cast<std::size_t>(std::max(u.old_size, u.offset + keep));
   if (d.size() > size) d.resize(size);
 }
 
 MemFs::Image MemFs::image() const {
   Image out;
-  for (const auto& [path, file] : files_) out[std::filesystem::path(path).filename().string()] = file->data;
+  for (const auto& [path, file] : files_) out[std::filesystem::path(path).filename().string()] = file->data.bytes();
   return out;
 }
 
 void MemFs::load(const std::filesystem::path& dir, const Image& image) {
   for (const auto& [name, data] : image) {
     auto file = std::make_shared<File>();
-    file->data = data;
+    file->data.write(data.data(), data.size(), 0);
     files_[(dir / name).string()] = std::move(file);
   }
 }
 
 void MemFs::write_to(const std::filesystem::path& dir) const {
-  for (const auto& [path, file] : files_)
-    std::ofstream(dir / std::filesystem::path(path).filename(), std::ios::binary).write(file->data.data(),
-                                                                                       static_cast<std::streamsize>(file->data.size()));
+  for (const auto& [path, file] : files_) {
+    std::string bytes = file->data.bytes();
+    std::ofstream(dir / std::filesystem::path(path).filename(), std::ios::binary)
+        .write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+  }
 }
 
 }  // namespace savefuzz

@@ -172,9 +172,9 @@ AppointmentRow Service::need_appointment(const std::string& id) {
   return *row;
 }
 
-DocumentRow Service::need_document(const std::string& id) {
+DocumentRow Service::need_document(const std::string& id, DocumentPart part) {
   need(id, Kind::document, "document");
-  auto row = store_->document(id);
+  auto row = store_->document(id, part);
   if (!row) reject(ErrorCode::not_found, "document \"" + id + "\" does not exist");
   return *row;
 }

@@ -79,7 +79,7 @@ class Service {
   // not_found unless `id` exists and is of `kind`.
   Entity need(const std::string& id, Kind kind, const char* key);
   AppointmentRow need_appointment(const std::string& id);
-  DocumentRow need_document(const std::string& id);
+  DocumentRow need_document(const std::string& id, DocumentPart part);
   // exists when `id` is taken by any entity.
   void need_new(const std::string& id);
   static bool practitioner_of(const Entity& who, const std::string& practice);

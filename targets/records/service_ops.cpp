@@ -276,7 +276,7 @@ Json Service::share_document(Request& r) {
   auto with = r.id("with");
   r.finish();
   auto actor = need(as, "as");
-  auto document = need_document(id);
+  auto document = need_document(id, DocumentPart::owner);
   auto recipient = need(with, "with");
   forbid_unless(practitioner_of(actor, document.practice), "not a practitioner of this practice");
   forbid_unless(recipient.kind == Kind::practitioner || (recipient.kind == Kind::patient && with == document.patient),
@@ -291,7 +291,7 @@ Json Service::unshare_document(Request& r) {
   auto with = r.id("with");
   r.finish();
   auto actor = need(as, "as");
-  auto document = need_document(id);
+  auto document = need_document(id, DocumentPart::owner);
   auto recipient = need(with, "with");
   forbid_unless(practitioner_of(actor, document.practice), "not a practitioner of this practice");
   forbid_unless(recipient.kind == Kind::practitioner || recipient.kind == Kind::patient,
@@ -313,7 +313,7 @@ Json Service::read_document(Request& r) {
   auto id = r.id("document");
   r.finish();
   auto actor = need(as, "as");
-  auto document = need_document(id);
+  auto document = need_document(id, DocumentPart::whole);
   bool person = actor.kind == Kind::practitioner || actor.kind == Kind::patient;
   bool allowed = practitioner_of(actor, document.practice) || (person && store_->is_recipient(id, as));
   if (options_.mutant == Mutant::patient_reads_unshared && actor.kind == Kind::patient)

@@ -101,8 +101,8 @@ CREATE INDEX IF NOT EXISTS share_by_recipient ON share(recipient);
 enum Query {
   kBegin, kCommit, kRollback,
   kEntity, kAddEntity, kAddPractitioner, kAddPatient, kAddAppointment, kAppointment,
-  kSetStart, kSetStatus, kWriteObservation, kAddDocument, kDocument, kShare, kUnshare,
-  kIsRecipient, kAnyShared, kReceivedOf, kList, kStartsAt,
+  kSetStart, kSetStatus, kWriteObservation, kAddDocument, kDocument, kDocumentOwner, kShare, kUnshare,
+  kIsRecipient, kAnyShared, kReceivedOf, kList, kStartsAt, kQueryCount,
 };
 
 constexpr const char* kQueries[] = {
@@ -124,6 +124,9 @@ constexpr const char* kQueries[] = {
     "INSERT INTO document(id, appointment, title, content) VALUES (?1, ?2, ?3, ?4)",
     "SELECT d.appointment, a.practice, a.patient, d.title, d.content FROM document d "
     "JOIN appointment a ON a.id = d.appointment WHERE d.id = ?1",
+    // The content is the record's last column: SQLite reads none of its overflow pages here.
+    "SELECT d.appointment, a.practice, a.patient FROM document d "
+    "JOIN appointment a ON a.id = d.appointment WHERE d.id = ?1",
     "INSERT OR IGNORE INTO share(document, recipient) VALUES (?1, ?2)",
     "DELETE FROM share WHERE document = ?1 AND recipient = ?2",
     "SELECT 1 FROM share WHERE document = ?1 AND recipient = ?2",
@@ -138,6 +141,7 @@ constexpr const char* kQueries[] = {
     "ORDER BY a.start, a.id",
     "SELECT 1 FROM appointment WHERE start = ?1 LIMIT 1",
 };
+static_assert(std::size(kQueries) == kQueryCount, "one query for each Query, in its order");
 
 }  // namespace
 
@@ -278,10 +282,11 @@ void Store::add_document(std::string_view id, std::string_view appointment, std:
   prepared(kAddDocument).with(id, appointment, title, content).run();
 }
 
-std::optional<DocumentRow> Store::document(std::string_view id) {
-  auto& q = prepared(kDocument).with(id);
+std::optional<DocumentRow> Store::document(std::string_view id, DocumentPart part) {
+  bool whole = part == DocumentPart::whole;
+  auto& q = prepared(whole ? kDocument : kDocumentOwner).with(id);
   if (!q.next()) return std::nullopt;
-  DocumentRow row{q.text(0), q.text(1), q.text(2), q.text(3), q.text(4)};
+  DocumentRow row{q.text(0), q.text(1), q.text(2), whole ? q.text(3) : "", whole ? q.text(4) : ""};
   q.reset();
   return row;
 }

@@ -38,6 +38,9 @@ struct AppointmentRow {
 struct DocumentRow {
   std::string appointment, practice, patient, title, content;  // patient: the appointment's
 };
+// What a lookup reads of a document: whom it belongs to, or that and its title and content. A
+// content may be a mebibyte, which sharing and unsharing have no use for.
+enum class DocumentPart { owner, whole };
 
 struct Person {
   std::string id;
@@ -88,7 +91,7 @@ class Store {
 
   void add_document(std::string_view id, std::string_view appointment, std::string_view title,
                     std::string_view content);
-  std::optional<DocumentRow> document(std::string_view id);
+  std::optional<DocumentRow> document(std::string_view id, DocumentPart part = DocumentPart::whole);
   void share(std::string_view document, std::string_view recipient);
   void unshare(std::string_view document, std::string_view recipient);
   bool is_recipient(std::string_view document, std::string_view recipient);
