@@ -1,6 +1,7 @@
 // The regression corpus: every mutant of the manifest is caught by its scenario with the
 // invariant it names, in-process and through records-server, and so is its shortest scenario
 // (bench/shortest/); the correct target passes them all.
+#include <algorithm>
 #include <fstream>
 #include <iterator>
 
@@ -22,6 +23,12 @@ namespace {
 
 const std::filesystem::path kCorpus = SAVEFUZZ_SOURCE_DIR "/corpus";
 const std::filesystem::path kShortest = SAVEFUZZ_SOURCE_DIR "/bench/shortest";
+
+// A mutant's name as a test name: GoogleTest allows letters, digits and '_'.
+std::string test_name(std::string n) {
+  std::replace(n.begin(), n.end(), '-', '_');
+  return n;
+}
 
 struct Entry {
   std::string mutant;
@@ -104,9 +111,7 @@ std::vector<std::tuple<std::string, bool>> cases() {
 
 INSTANTIATE_TEST_SUITE_P(Catalogue, MutantScenario, ::testing::ValuesIn(cases()), [](const auto& param_info) {
   const auto& p = param_info.param;
-  std::string n = std::get<0>(p) + (std::get<1>(p) ? "_subprocess" : "_inprocess");
-  std::replace(n.begin(), n.end(), '-', '_');
-  return n;
+  return test_name(std::get<0>(p) + (std::get<1>(p) ? "_subprocess" : "_inprocess"));
 });
 
 // The save_path_fuzzer seeds are the regression scenarios encoded (`savefuzz encode`): each is
@@ -175,9 +180,7 @@ std::vector<std::string> correct_and_mutants() {
 }
 
 INSTANTIATE_TEST_SUITE_P(Corpus, ResetProcess, ::testing::ValuesIn(correct_and_mutants()), [](const auto& param_info) {
-  std::string n = param_info.param.empty() ? "correct" : param_info.param;
-  std::replace(n.begin(), n.end(), '-', '_');
-  return n;
+  return test_name(param_info.param.empty() ? "correct" : param_info.param);
 });
 
 TEST(Corpus, EveryRegressionScenarioLoadsAndHasADescription) {
