@@ -60,3 +60,14 @@ void check_or_abort(const Scenario& scenario, const char* replay_hint) {
 }
 
 }  // namespace savefuzz::fuzz
+
+// The coverage-only build has the UBSan runtime (-fsanitize=fuzzer links it) only for the stack
+// trace libFuzzer prints on a crash. A finding here is a savefuzz report (invariant, scenario,
+// command) ending in an abort, and symbolizing that abort's trace took 0.18 s, half the time to
+// an easy mutant. So its frames stay module+offset (UBSAN_OPTIONS=symbolize=1 names them); the
+// ASan build, whose reports are memory errors read by their frames, keeps symbolizing.
+#if defined(__has_feature)
+#if !__has_feature(address_sanitizer)
+extern "C" const char* __ubsan_default_options() { return "symbolize=0"; }
+#endif
+#endif
