@@ -12,7 +12,7 @@ fail() { echo "FAIL: $*"; cat "$log"; exit 1; }
 # Runs the seeds against ack-before-commit (some of them show it) until the first finding.
 find_in_seeds() {
   log=$work/$1.log; mkdir -p "$work/$1"
-  if env ${2:+UBSAN_OPTIONS=$2} SAVEFUZZ_MUTANT=ack-before-commit "$fuzzer" -runs=0 \
+  if env -u UBSAN_OPTIONS ${2:+UBSAN_OPTIONS=$2} SAVEFUZZ_MUTANT=ack-before-commit "$fuzzer" -runs=0 \
       -artifact_prefix="$work/$1/" "$seeds" > "$log" 2>&1; then
     fail "no seed showed ack-before-commit"
   fi
