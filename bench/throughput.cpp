@@ -8,6 +8,7 @@
 #include <random>
 
 #include "bench/median.h"
+#include "harness/core/asan.h"
 #include "harness/core/generate.h"
 #include "harness/core/runner.h"
 #include "harness/targets/data_dir.h"
@@ -234,13 +235,6 @@ Scenario sized_scenario(const Limits& limits, int appointments, std::size_t step
   return s;
 }
 
-#if defined(__SANITIZE_ADDRESS__)
-#define SAVEFUZZ_ASAN 1
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define SAVEFUZZ_ASAN 1
-#endif
-#endif
 #ifdef SAVEFUZZ_ASAN
 // ASan replaces malloc, so glibc's count stays empty: ask ASan (sanitizer/allocator_interface.h,
 // declared here because GCC does not install that header).

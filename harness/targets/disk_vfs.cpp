@@ -6,6 +6,8 @@
 
 #include <sqlite3.h>
 
+#include "harness/targets/sqlite_heap.h"
+
 namespace savefuzz {
 namespace {
 
@@ -158,8 +160,10 @@ const char* Disk::vfs_name(bool in_memory) {
   static std::once_flag once;
   std::call_once(once, [] {
     // Before SQLite initialises (the first sqlite3_vfs_find does): no allocation statistics, which
-    // take a global mutex on every allocation and which no target here reads.
+    // take a global mutex on every allocation and which no target here reads; under ASan, the
+    // in-process targets' heap (sqlite_heap.h).
     sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+    use_sqlite_heap();
     g_on_files = make_wrapper("savefuzz-disk", sqlite3_vfs_find(nullptr));
     g_in_memory = make_wrapper("savefuzz-disk-mem", sqlite3_vfs_find(MemFs::vfs_name()));
     sqlite3_vfs_register(&g_on_files, /*makeDflt=*/0);
