@@ -91,6 +91,10 @@ function(savefuzz_fuzzer name)
     target_link_options(${name} PRIVATE -fsanitize=fuzzer)
   endif()
   target_link_libraries(${name} PRIVATE ${ARG_LIBS} ${SAVEFUZZ_FUZZER_ALLOCATOR})
+  if(SAVEFUZZ_FUZZER_ALLOCATOR)
+    # With tcmalloc, libFuzzer's tables are cleared in huge pages (see the file).
+    target_sources(${name} PRIVATE ${PROJECT_SOURCE_DIR}/targets/fuzz/engine_heap.cpp)
+  endif()
 endfunction()
 
 # savefuzz_test(NAME SOURCES ... [LIBS ...] LABELS ... [TIMEOUT s])
