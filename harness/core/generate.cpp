@@ -192,6 +192,14 @@ class Builder : public Dice {
         return dice < 90 ? near_power_of_two(*this, bytes_of(key_limit(u.key), limits_)) : text(key_limit(u.key));
       }
       case Draw::start: return start();
+      // `from <= start < to` turns on equality. Drawn from the nine starts, a bound equals a
+      // given appointment's start one time in nine; an off-by-one there (from exclusive, to
+      // inclusive, a filter lost at the boundary) shows only then, so it is drawn on purpose.
+      case Draw::bound: {
+        auto appointments = model_.ids_of(Kind::appointment);
+        if (!appointments.empty() && chance(40)) return *model_.start_of(pick(appointments));
+        return start();
+      }
       case Draw::status: return pick(std::vector<std::string>{"booked", "done", "cancelled", "closed"});
       case Draw::fields: {
         Fields f;

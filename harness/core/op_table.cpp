@@ -61,7 +61,7 @@ constexpr std::array<OpSpec, kOpCount> kOps{{
     row(Op::read_document, false, Answer::document, std::nullopt, std::nullopt,
         {need(Key::as, D::reader, Key::document), need(Key::document, D::existing_id)}),
     row(Op::list_appointments, false, Answer::appointments, std::nullopt, std::nullopt,
-        {need(Key::as, D::lister), maybe(Key::from, D::start, 30), maybe(Key::to, D::start, 30)}),
+        {need(Key::as, D::lister), maybe(Key::from, D::bound, 30), maybe(Key::to, D::bound, 30)}),
 }};
 
 constexpr std::array<std::string_view, kOpCount> kOpNames{

@@ -88,6 +88,7 @@ enum class Draw : std::uint8_t {
   text,         // boundary-heavy text at the key's limit
   content,      // plain mostly, boundary-heavy text at the key's limit now and then
   start,
+  bound,  // a list's from or to: often exactly an existing appointment's start
   status,
   fields,
   version,  // around the current version of `from`'s observation

@@ -21,7 +21,8 @@ struct Setting {
 
 struct Case {
   std::string mutant;
-  std::uint64_t seed;  // one whose first failing case comes after a few passing ones
+  std::uint64_t seed;  // one whose first failing case comes after a few passing ones, and whose
+                       // next comes late enough that a second worker stops before it
 };
 
 CampaignResult campaign(const Case& c, Setting setting, const testing::TempDir& dir, std::string& out_text) {
@@ -81,7 +82,7 @@ TEST_P(ProcessCampaign, FindsTheSameWhateverTheWorkersAndResets) {
 }
 
 // One mutant the save path shows in a plain case, one that needs a crash (a new process).
-INSTANTIATE_TEST_SUITE_P(Mutants, ProcessCampaign, ::testing::Values(Case{"lost-update", 3}, Case{"ack-before-commit", 4}),
+INSTANTIATE_TEST_SUITE_P(Mutants, ProcessCampaign, ::testing::Values(Case{"lost-update", 5}, Case{"ack-before-commit", 4}),
                          [](const auto& param_info) {
                            std::string n = param_info.param.mutant;
                            std::replace(n.begin(), n.end(), '-', '_');
