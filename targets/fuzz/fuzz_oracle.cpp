@@ -4,6 +4,7 @@
 #include <cstdlib>
 #include <iostream>
 
+#include "harness/core/asan.h"
 #include "harness/core/report.h"
 #include "harness/core/runner.h"
 #include "harness/targets/inprocess_target.h"
@@ -66,8 +67,6 @@ void check_or_abort(const Scenario& scenario, const char* replay_hint) {
 // command) ending in an abort, and symbolizing that abort's trace took 0.18 s, half the time to
 // an easy mutant. So its frames stay module+offset (UBSAN_OPTIONS=symbolize=1 names them); the
 // ASan build, whose reports are memory errors read by their frames, keeps symbolizing.
-#if defined(__has_feature)
-#if !__has_feature(address_sanitizer)
+#ifndef SAVEFUZZ_ASAN
 extern "C" const char* __ubsan_default_options() { return "symbolize=0"; }
-#endif
 #endif
