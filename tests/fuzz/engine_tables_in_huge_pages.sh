@@ -12,6 +12,7 @@ case $mode in
   *) echo "skipped: transparent huge pages are '$mode', not madvise: the advice decides nothing"; exit 77 ;;
 esac
 
+unset SAVEFUZZ_MUTANT  # the correct target: a mutant could end the run at a seed
 work=$(mktemp -d); pid=
 trap '[ -n "$pid" ] && kill "$pid" 2> /dev/null; rm -rf "$work"' EXIT
 mkdir "$work/corpus"
