@@ -61,7 +61,9 @@ std::string encode_scenario(const Scenario& s);
 
 // Mutations that keep an input record-shaped, for LLVMFuzzerCustomMutator: change one record's
 // body with `mutate_bytes` (LLVMFuzzerMutate), or its tag; duplicate, delete, swap or insert a
-// record. Returns the new size, at most `max_size`.
+// record; write a burst of 2 to kMaxBurst fresh records over the records from one on. Returns the
+// new size, at most `max_size`.
+inline constexpr std::size_t kMaxBurst = 8;
 using ByteMutator = std::size_t (*)(std::uint8_t* data, std::size_t size, std::size_t max_size);
 std::size_t mutate_fuzz_input(std::uint8_t* data, std::size_t size, std::size_t max_size, unsigned seed,
                               ByteMutator mutate_bytes);

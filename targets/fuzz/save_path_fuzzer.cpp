@@ -1,6 +1,7 @@
 // libFuzzer over structured op sequences: each input decodes (harness/core/fuzz_input.h) to a world and
 // a sequence of mostly valid steps, run against the in-process reference target and the model.
-// Honours $SAVEFUZZ_MUTANT. The custom mutator keeps inputs record-shaped: one mutation, one step.
+// Honours $SAVEFUZZ_MUTANT. The custom mutator keeps inputs record-shaped: one mutation, one step
+// (or one burst of fresh steps).
 #include <cstddef>
 #include <cstdint>
 

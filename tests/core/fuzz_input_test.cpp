@@ -1,5 +1,6 @@
 // The save_path_fuzzer input format: total and deterministic decoding, exact encoding, and
 // mutations that keep inputs record-shaped.
+#include <algorithm>
 #include <random>
 
 #include <gtest/gtest.h>
@@ -144,6 +145,33 @@ TEST(FuzzInput, MutationsKeepInputsRecordShapedAndWithinTheLimit) {
     EXPECT_TRUE(record_shaped(buf)) << "seed " << seed;
     input = buf.size() < 400 && record_shaped(buf) ? buf : input;  // walk on, within bounds
   }
+}
+
+// One mutation in twelve writes a burst of fresh records from one place on, as a property case's
+// body acts on the state before it: every other mutation makes at most one record that was not in
+// its input. Written over the records after that place, a burst seldom lengthens a long input.
+TEST(FuzzInput, SomeMutationsWriteABurstOfFreshRecordsOverALongInput) {
+  std::vector<FuzzRecord> records{{0, "ab"}};
+  for (int k = 0; k < 40; ++k) records.push_back({static_cast<std::uint8_t>(k), "r" + std::to_string(k)});
+  const std::string input = join_records(records);
+  int bursts = 0, lengthened = 0;
+  for (unsigned seed = 0; seed < 2000; ++seed) {
+    std::string buf = input;
+    buf.resize(input.size() + 4096);
+    buf.resize(mutate_fuzz_input(reinterpret_cast<std::uint8_t*>(buf.data()), input.size(), buf.size(), seed, flip_one_byte));
+    ASSERT_TRUE(record_shaped(buf)) << "seed " << seed;
+    auto out = split_records({reinterpret_cast<const std::uint8_t*>(buf.data()), buf.size()});
+    ASSERT_LE(out.size(), records.size() + kMaxBurst) << "seed " << seed;
+    auto fresh = std::count_if(out.begin(), out.end(), [&](const FuzzRecord& r) {
+      return std::find(records.begin(), records.end(), r) == records.end();
+    });
+    if (fresh < 2) continue;
+    ++bursts;
+    if (out.size() > records.size()) ++lengthened;
+  }
+  EXPECT_GT(bursts, 2000 / 12 / 2);
+  EXPECT_LT(bursts, 2000 / 12 * 2);
+  EXPECT_LT(lengthened, bursts / 4) << "a burst over a 40-record input lengthens it only near its end";
 }
 
 TEST(FuzzInput, CrossOverJoinsWholeRecords) {
