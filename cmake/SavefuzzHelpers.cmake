@@ -95,6 +95,10 @@ function(savefuzz_fuzzer name)
     # With tcmalloc, libFuzzer's tables are cleared in huge pages (see the file).
     target_sources(${name} PRIVATE ${PROJECT_SOURCE_DIR}/targets/fuzz/engine_heap.cpp)
   endif()
+  if(SAVEFUZZ_FUZZ_SANITIZE)
+    # ASan's quarantine at ClusterFuzz's fuzzing size (see the file).
+    target_sources(${name} PRIVATE ${PROJECT_SOURCE_DIR}/targets/fuzz/asan_options.cpp)
+  endif()
 endfunction()
 
 # savefuzz_test(NAME SOURCES ... [LIBS ...] LABELS ... [TIMEOUT s])
