@@ -4,6 +4,7 @@
 #include "harness/core/patient_data.h"
 
 #include <algorithm>
+#include <array>
 #include <mutex>
 #include <stdexcept>
 
@@ -86,7 +87,7 @@ class Builder : public Dice {
     int dice = roll(0, 100);
     if (dice < 80 && !existing.empty()) return pick(existing);
     if (dice < 92) return pick(pool(kind));
-    if (dice < 97) return pick(all_ids());
+    if (dice < 97) return any_id();
     return pick(kBadIds);
   }
 
@@ -98,7 +99,7 @@ class Builder : public Dice {
         if (model_.practice_of(d) == practice) own.push_back(d);
       if (!own.empty()) return pick(own);
     }
-    return chance(90) ? pick(all_ids()) : pick(kBadIds);
+    return chance(90) ? any_id() : pick(kBadIds);
   }
 
   std::string text(Limit limit) { return draw_text(*c_, bytes_of(limit, limits_)); }
@@ -129,7 +130,7 @@ class Builder : public Dice {
       }
     }
     if (dice < 85) return id_of(Kind::practitioner);
-    return pick(all_ids());
+    return any_id();
   }
 
   struct Drawing {
@@ -167,7 +168,7 @@ class Builder : public Dice {
     switch (u.draw) {
       case Draw::fresh_id: {
         Kind kind = *key_kind(u.key);
-        return chance(fresh_percent(kind)) ? pick(pool(kind)) : pick(all_ids());
+        return chance(fresh_percent(kind)) ? pick(pool(kind)) : any_id();
       }
       case Draw::existing_id: return id_of(*key_kind(u.key));
       case Draw::principal: return principal_for(model_.practice_of(from()));
@@ -253,11 +254,22 @@ class Builder : public Dice {
   }
   static int fresh_percent(Kind kind) { return kind == Kind::appointment || kind == Kind::document ? 85 : 90; }
 
-  std::vector<std::string> all_ids() {
-    std::vector<std::string> all;
-    for (const auto* pool : {&kPractices, &kPractitioners, &kPatients, &kClients, &kAppointments, &kDocuments})
-      all.insert(all.end(), pool->begin(), pool->end());
-    return all;
+  // An id of any pool, drawn as picking from all pools joined would draw it, without building
+  // that list (a vector of strings per draw, many per request).
+  const std::string& any_id() {
+    static constexpr std::array<const std::vector<std::string>*, 6> kPools{
+        &kPractices, &kPractitioners, &kPatients, &kClients, &kAppointments, &kDocuments};
+    static const std::size_t total = [] {
+      std::size_t n = 0;
+      for (const auto* pool : kPools) n += pool->size();
+      return n;
+    }();
+    std::size_t i = roll<std::size_t>(0, total);
+    for (const auto* pool : kPools) {
+      if (i < pool->size()) return (*pool)[i];
+      i -= pool->size();
+    }
+    return kPractices.front();  // unreachable: i < total
   }
 
   Limits limits_;

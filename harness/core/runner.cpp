@@ -193,9 +193,13 @@ class Run {
     bool track = r && mutating && actual.ok() && !uncertain_.empty();
     std::vector<Model> before = track ? candidates_ : std::vector<Model>{};
     bool changed = false;
-    std::vector<Model> kept;
+    // Candidates that agree move to the front, in place; a prediction is kept only when it
+    // disagrees (so `predicted` holds every candidate's when none agrees). The usual request, one
+    // candidate that agrees, allocates no vector.
+    std::size_t kept = 0;
     std::vector<Response> predicted;
-    for (Model& m : candidates_) {
+    for (std::size_t i = 0; i < candidates_.size(); ++i) {
+      Model& m = candidates_[i];
       Response p;
       if (!r) {
         p = Model::malformed();
@@ -212,13 +216,15 @@ class Run {
       } else {
         p = m.apply(*r);
       }
-      if (p == actual) {
-        if (track && !(m == before[predicted.size()])) changed = true;
-        kept.push_back(std::move(m));
+      if (!(p == actual)) {
+        predicted.push_back(std::move(p));
+        continue;
       }
-      predicted.push_back(std::move(p));
+      if (track && !(m == before[i])) changed = true;
+      if (kept != i) candidates_[kept] = std::move(m);
+      ++kept;
     }
-    if (kept.empty()) {
+    if (kept == 0) {
       // The expected answer is every outcome's when a crash_during left several that differ.
       bool outcomes_differ = std::any_of(predicted.begin(), predicted.end(),
                                          [&](const Response& p) { return !(p == predicted.front()); });
@@ -231,7 +237,7 @@ class Run {
       finding_->harness_read = harness_read;
       return false;
     }
-    candidates_ = std::move(kept);
+    candidates_.erase(candidates_.begin() + static_cast<std::ptrdiff_t>(kept), candidates_.end());
     // Only a change that was made counts: an error answer, or a success that changes nothing (an
     // unshare from a non-recipient), need write and sync nothing, so having seen an
     // unacknowledged write does not make it durable.

@@ -56,6 +56,7 @@ class InProcessTarget : public Target {
   std::unique_ptr<records::Service> service_;
   std::int64_t next_id_ = 0;
   Limits limits_;
+  bool greeted_ = false;
 };
 
 // The limits the in-process reference target announces: what save_path_fuzzer decodes with.

@@ -1,6 +1,7 @@
 // The service's edge: dispatch by op, answers, transactions, and the lookups every op shares.
 #include "targets/records/service.h"
 
+#include <algorithm>
 #include <fstream>
 
 namespace records {
@@ -11,6 +12,7 @@ namespace {
 std::string tidy_message(std::string_view text) {
   constexpr std::size_t kMax = 300;
   std::string out;
+  out.reserve(std::min(text.size(), kMax + 3));
   for (char c : text.substr(0, kMax)) out += (c >= 0x20 && c < 0x7f) ? c : '?';
   if (text.size() > kMax) out += "...";
   return out;
@@ -129,9 +131,11 @@ Json Service::handle(const Json& request, std::optional<std::int64_t> given_id) 
       Request r(request);
       r.known("id");
       r.known("op");
-      Json answer = object_of("id", id, "ok", true);
       Json body = (this->*entry.handler)(r);
-      for (auto& [key, value] : body.items()) answer[key] = std::move(value);
+      Json answer = object_of("id", id, "ok", true);
+      auto& members = answer.get_ref<Json::object_t&>();
+      members.reserve(2 + body.size());
+      for (auto& [key, value] : body.get_ref<Json::object_t&>()) members.emplace_back(key, std::move(value));
       return answer;
     }
     reject(ErrorCode::invalid, "unknown op \"" + name + "\"");

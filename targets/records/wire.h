@@ -37,6 +37,7 @@ void add_members(Json& object, const char* key, Value&& value, Rest&&... rest) {
 template <class... KeysAndValues>
 Json object_of(KeysAndValues&&... members) {
   Json object = Json::object();
+  object.get_ref<Json::object_t&>().reserve(sizeof...(KeysAndValues) / 2);
   add_members(object, std::forward<KeysAndValues>(members)...);
   return object;
 }

@@ -72,6 +72,18 @@ TEST(Answers, DecodeIsStrictAboutKeys) {
   EXPECT_FALSE(ok(R"({"id":1,"ok":true,"appointments":[{"appointment":"A"}]})", Op::list_appointments));
 }
 
+TEST(Answers, AnAnswerWithWrongKeysIsRejectedNamingTheKey) {
+  auto why = [](const char* text, Op op) {
+    auto d = decode_answer(Json::parse(text), op);
+    return std::holds_alternative<Error>(d) ? std::get<Error>(d).message : std::string("decoded");
+  };
+  EXPECT_EQ(why(R"({"ok":true,"version":2})", Op::save_observation), R"(missing key "id")");
+  EXPECT_EQ(why(R"({"id":1,"ok":true})", Op::save_observation), R"(missing key "version")");
+  EXPECT_EQ(why(R"({"id":1,"ok":true,"version":2,"debug":0})", Op::save_observation), R"(unexpected key "debug")");
+  EXPECT_EQ(why(R"({"id":1,"ok":false})", Op::read_document), R"(missing key "error")");
+  EXPECT_EQ(why(R"({"id":1,"ok":true,"title":"t","content":"c"})", Op::read_document), "decoded");
+}
+
 TEST(Answers, JsonOfATypedAnswerDecodesToTheSameAnswer) {
   Response r{std::nullopt, ObservationView{{"a", "b", "c", "d"}, 4}};
   Json j = to_json(r);
