@@ -9,7 +9,7 @@
 # libFuzzer flags, to compare a schedule with `savefuzz fuzz`'s; default none).
 # The fuzzer starts from corpus/seeds/save_path_fuzzer minus the seeds that already show the
 # mutant (a regression scenario is its answer), with the dictionary, -use_value_profile=1 and
-# -entropic_feature_frequency_threshold=16, as `savefuzz fuzz` runs it. The property engine is
+# -entropic_feature_frequency_threshold=2, as `savefuzz fuzz` runs it. The property engine is
 # `savefuzz run --target records` with the same seed and wall time, one job each. Paths in the
 # output are relative to the repository; run from its root.
 set -euo pipefail
@@ -24,7 +24,7 @@ now() { date +%s.%N; }
 {
 echo "# Fuzzer and property engine, mutant by mutant"
 echo
-echo "Fuzzer: \`$fuzz_bin/save_path_fuzzer\` ($(grep -o 'SAVEFUZZ_FUZZ_SANITIZE:BOOL=[A-Z]*' "$fuzz_bin/../CMakeCache.txt" || true)), from the $start_from, \`-use_value_profile=1 -entropic_feature_frequency_threshold=16\`${fuzz_flags:+ \`$fuzz_flags\`} and the dictionary. Property engine: \`savefuzz run --target records --jobs 1\` (\`$sf\`). Seeds 1..$seeds, at most ${budget} s each, one run at a time; $(nproc) cores; data in memory (in-process)."
+echo "Fuzzer: \`$fuzz_bin/save_path_fuzzer\` ($(grep -o 'SAVEFUZZ_FUZZ_SANITIZE:BOOL=[A-Z]*' "$fuzz_bin/../CMakeCache.txt" || true)), from the $start_from, \`-use_value_profile=1 -entropic_feature_frequency_threshold=2\`${fuzz_flags:+ \`$fuzz_flags\`} and the dictionary. Property engine: \`savefuzz run --target records --jobs 1\` (\`$sf\`). Seeds 1..$seeds, at most ${budget} s each, one run at a time; $(nproc) cores; data in memory (in-process)."
 echo "Each cell: seeds that found the mutant, and the median seconds to it (a miss counts as slower than any find; \`> ${budget}\` when fewer than half found it); the last column has each seed's seconds in seed order (\`-\`: missed), so the count within any shorter wall time can be read off."
 echo
 echo "| mutant | engine | found | median s | execs/s or steps/s | seconds per seed |"
@@ -48,7 +48,7 @@ fuzzer_row() {
     local dir="$work/f-$mutant-$s"; mkdir -p "$dir/corpus" "$dir/artifacts"
     local t0; t0=$(now)
     SAVEFUZZ_MUTANT=$mutant "$fuzz_bin/save_path_fuzzer" -seed="$s" -max_total_time="$budget" -timeout=30 \
-      -rss_limit_mb=2560 -use_value_profile=1 -entropic_feature_frequency_threshold=16 -dict=corpus/dict/save_path_fuzzer.dict -print_final_stats=1 $fuzz_flags \
+      -rss_limit_mb=2560 -use_value_profile=1 -entropic_feature_frequency_threshold=2 -dict=corpus/dict/save_path_fuzzer.dict -print_final_stats=1 $fuzz_flags \
       -artifact_prefix="$dir/artifacts/" "$dir/corpus" "$seeds_dir" > "$dir/log" 2>&1 || true
     local took; took=$(awk -v a="$t0" -v b="$(now)" 'BEGIN{printf "%.2f", b-a}')
     if ls "$dir/artifacts"/crash-* > /dev/null 2>&1; then

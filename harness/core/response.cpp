@@ -36,10 +36,13 @@ std::optional<std::string> expect_keys(const Json& answer, std::initializer_list
     if (!allowed(it.key())) return "unexpected key \"" + it.key() + "\"";
   // Every key present is allowed and an object's keys are distinct, so its size tells.
   if (answer.size() == base.size() + keys.size()) return std::nullopt;
-  for (std::span<const std::string_view> list : {std::span(base.begin(), base.size()), keys})
-    for (auto k : list)
+  auto first_missing = [&](const auto& list) -> std::optional<std::string> {
+    for (std::string_view k : list)
       if (!answer.contains(std::string(k))) return "missing key \"" + std::string(k) + "\"";
-  return std::nullopt;
+    return std::nullopt;
+  };
+  if (auto why = first_missing(base)) return why;
+  return first_missing(keys);
 }
 
 }  // namespace
