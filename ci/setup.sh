@@ -5,7 +5,7 @@ set -euo pipefail
 
 packages=(
   cmake ninja-build g++ clang libclang-rt-14-dev pkg-config
-  libsqlite3-dev sqlite3 nlohmann-json3-dev libcli11-dev
+  libsqlite3-dev sqlite3 nlohmann-json3-dev libcli11-dev libsimdjson-dev
   libboost-dev libboost-filesystem-dev
   libgtest-dev libgmock-dev librapidcheck-dev libbenchmark-dev
   libfiu-dev fiu-utils libgoogle-perftools-dev python3 python3-jsonschema llvm-14

@@ -1,7 +1,12 @@
 // Data directories for targets.
 #include "harness/targets/data_dir.h"
 
+#include <dirent.h>
+#include <fcntl.h>
 #include <stdlib.h>
+#include <unistd.h>
+
+#include <cstring>
 
 #include "harness/core/target.h"
 
@@ -17,9 +22,30 @@ DataDir::DataDir(const std::filesystem::path& root) {
   std::string pattern = (root / "savefuzz-data-XXXXXX").string();
   if (!mkdtemp(pattern.data())) throw SetupError("cannot create a data directory under " + root.string());
   path_ = pattern;
+  fd_ = open(path_.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+}
+
+bool DataDir::empty() {
+  // An in-process target is started once per fuzz input, and its directory is all but always
+  // empty: the store lives in memory. Rewinding a descriptor kept open and reading the entries
+  // until the end is three system calls; a directory_iterator opens, checks and closes it as well
+  // (seven), and on a virtual machine those calls were 2.5% of the fuzzer's time.
+  if (fd_ < 0 || lseek(fd_, 0, SEEK_SET) != 0) return false;
+  alignas(8) char entries[1024];
+  for (;;) {
+    ssize_t n = getdents64(fd_, entries, sizeof entries);
+    if (n < 0) return false;
+    if (n == 0) return true;
+    for (ssize_t at = 0; at < n;) {
+      auto* entry = reinterpret_cast<const dirent64*>(entries + at);
+      if (std::strcmp(entry->d_name, ".") != 0 && std::strcmp(entry->d_name, "..") != 0) return false;
+      at += entry->d_reclen;
+    }
+  }
 }
 
 void DataDir::clear() {
+  if (empty()) return;
   std::error_code ec;
   for (std::filesystem::directory_iterator it(path_, ec), end; !ec && it != end; it.increment(ec))
     std::filesystem::remove_all(it->path(), ec);
@@ -27,6 +53,7 @@ void DataDir::clear() {
 }
 
 DataDir::~DataDir() {
+  if (fd_ >= 0) close(fd_);
   if (keep_) return;
   std::error_code ec;
   std::filesystem::remove_all(path_, ec);

@@ -27,7 +27,10 @@ class DataDir {
   void clear();
 
  private:
+  bool empty();
+
   std::filesystem::path path_;
+  int fd_ = -1;  // the directory, open for the life of this object: see empty()
   bool keep_ = false;
 };
 

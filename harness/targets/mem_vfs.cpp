@@ -148,10 +148,8 @@ int x_shm_map(sqlite3_file* f, int region, int size, int extend, void volatile**
       *out = nullptr;
       return SQLITE_OK;
     }
-    while (static_cast<int>(shm.size()) <= region) {
-      shm.push_back(std::make_unique<char[]>(static_cast<std::size_t>(size)));
-      std::memset(shm.back().get(), 0, static_cast<std::size_t>(size));
-    }
+    // Zeroed, as a new region of the unix VFS's -shm file is.
+    while (static_cast<int>(shm.size()) <= region) shm.push_back(std::make_unique<char[]>(static_cast<std::size_t>(size)));
   }
   if (!handle->shm_mapped) {
     handle->shm_mapped = true;

@@ -41,6 +41,25 @@ TEST(Values, Utf8SeesEveryOffsetOfALongText) {
   }
 }
 
+// Four two-byte characters are read at a time too: a malformed pair at any offset of a run of
+// them, an overlong lead, a missing or extra continuation byte, is still seen.
+TEST(Values, Utf8SeesEveryOffsetOfARunOfTwoByteCharacters) {
+  std::string run;
+  for (int i = 0; i < 20; ++i) run += i % 2 ? "\xC3\xA9" : "\xDF\xBF";  // é and U+07FF
+  ASSERT_TRUE(is_valid_utf8(run));
+  for (std::size_t at = 0; at <= run.size(); at += 2) {
+    auto with = [&](const std::string& bytes) { return run.substr(0, at) + bytes + run.substr(at); };
+    EXPECT_TRUE(is_valid_utf8(with("\xC2\x80"))) << at;   // U+0080, the smallest two-byte one
+    EXPECT_TRUE(is_valid_utf8(with("a"))) << at;            // shifts the pairs off the words' edges
+    EXPECT_FALSE(is_valid_utf8(with("\xC1\xBF"))) << at;  // overlong
+    EXPECT_FALSE(is_valid_utf8(with("\xC0\x80"))) << at;  // overlong U+0000
+    EXPECT_FALSE(is_valid_utf8(with("\xC3\xC3"))) << at;  // lead where a continuation belongs
+    EXPECT_FALSE(is_valid_utf8(with("\xA9"))) << at;       // continuation alone
+    EXPECT_FALSE(is_valid_utf8(with("\xC3"))) << at;       // lead alone
+    EXPECT_FALSE(is_valid_utf8(with("\xE2\x82"))) << at;  // three-byte lead, one continuation
+  }
+}
+
 TEST(Values, StartsAreRealGregorianDatesAndTimes) {
   EXPECT_TRUE(is_valid_start("2024-02-29T23:59"));
   EXPECT_TRUE(is_valid_start("2000-02-29T00:00"));

@@ -209,6 +209,20 @@ TEST(DataDir, ClearLeavesTheDirectoryEmptyAndInPlace) {
   EXPECT_TRUE(dir.kept());
 }
 
+TEST(DataDir, ClearSeesWhatWasWrittenSinceItsLastClear) {
+  testing::TempDir root;
+  DataDir dir(root.path());
+  dir.clear();  // empty: nothing to do
+  EXPECT_TRUE(std::filesystem::is_empty(dir.path()));
+  // Dozens of long names: more entries than one read of the directory returns.
+  for (int i = 0; i < 60; ++i) std::ofstream(dir.path() / (std::string(200, 'n') + std::to_string(i))) << "x";
+  dir.clear();
+  EXPECT_TRUE(std::filesystem::is_empty(dir.path()));
+  std::ofstream(dir.path() / "late") << "x";
+  dir.clear();
+  EXPECT_TRUE(std::filesystem::is_empty(dir.path())) << "a file written after a clear of the empty directory";
+}
+
 Json practice(const std::string& id) { return Json{{"op", "create_practice"}, {"practice", id}}; }
 
 // What save_path_fuzzer does: one target, started again for every input.
