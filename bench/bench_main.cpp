@@ -11,6 +11,7 @@
 #include <fstream>
 #include <iostream>
 #include <sstream>
+#include <string_view>
 #include <thread>
 
 #include <unistd.h>
@@ -50,7 +51,7 @@ struct Options {
   fs::path corpus_root = fs::path(SAVEFUZZ_SOURCE_DIR) / "corpus";
   fs::path disk_root;  // a data root on disk, measured beside default_data_root() (default: <out>/work)
   std::optional<std::chrono::milliseconds> budget, fuzz_budget, baseline_min, baseline_cap, fuzz_baseline_cap;
-  bool keep = false;  // carry over the sections this run does not measure from <out>/latest.json
+  bool keep = false;  // carry over what this run does not measure (sections, kill-table rows) from <out>/latest.json
 };
 
 struct MeasureOptions {
@@ -89,25 +90,57 @@ void check_programs(const Options& o) {
   Subprocess::check_executable(o.kill.programs.server.string());
 }
 
-// The sections of <out>/latest.json that this run does not measure. results["kept_from"] says, for
-// each, when, at which commit, by which command and on which machine it was measured (a section kept
-// twice keeps its first stamp).
-void keep_other_sections(const fs::path& latest, const std::vector<std::string>& measured, Json& results) {
-  if (!fs::exists(latest)) return;
+// <out>/latest.json of an earlier run, or null when there is none.
+Json read_latest(const fs::path& latest) {
+  if (!fs::exists(latest)) return nullptr;
   std::ifstream in(latest);
-  Json old;
   try {
-    old = Json::parse(in);
+    return Json::parse(in);
   } catch (const std::exception& e) {  // a parse error, or a read error (a directory, no permission)
     throw SetupError(latest.string() + ": not JSON, nothing to keep (" + e.what() + ")");
   }
+}
+
+// What `old` kept from an earlier run under kept_from[key], or null.
+Json kept_by(const Json& old, const char* key) {
+  return old.contains("kept_from") && old["kept_from"].contains(key) ? old["kept_from"][key] : Json();
+}
+
+// When, at which commit, by which command and on which machine `old` measured a part of its
+// results: `earlier` when `old` had kept that part from an earlier run itself (a part kept twice
+// keeps its first stamp).
+Json stamp_of(const Json& old, const Json& earlier) {
+  if (!earlier.is_null()) return earlier;
+  return Json{{"date", old.value("date", "?")}, {"commit", old.value("commit", "?")},
+              {"command", old.value("command", "?")}, {"machine", old.value("machine", Json::object())}};
+}
+
+// The sections of `old` that this run does not measure, with results["kept_from"][section].
+void keep_other_sections(const Json& old, const std::vector<std::string>& measured, Json& results) {
   for (const char* name : {"kill_table", "throughput", "campaigns", "growth"}) {
     if (!old.contains(name) || std::find(measured.begin(), measured.end(), name) != measured.end()) continue;
     results[name] = old[name];
-    Json stamp{{"date", old.value("date", "?")}, {"commit", old.value("commit", "?")},
-               {"command", old.value("command", "?")}, {"machine", old.value("machine", Json::object())}};
-    if (old.contains("kept_from") && old["kept_from"].contains(name)) stamp = old["kept_from"][name];
-    results["kept_from"][name] = std::move(stamp);
+    results["kept_from"][name] = stamp_of(old, kept_by(old, name));
+    if (std::string_view(name) == "kill_table" && !kept_by(old, "kill_table_rows").is_null())
+      results["kept_from"]["kill_table_rows"] = kept_by(old, "kill_table_rows");
+  }
+}
+
+// The measurements of `old`'s kill table that this run does not make again (KillTableOptions::kept),
+// with where each row came from: results["kept_from"]["kill_table_rows"]["<engine> <mutant>"].
+void keep_other_rows(const Json& old, KillTableOptions& k, Json& results) {
+  if (!old.contains("kill_table")) return;
+  try {
+    k.kept = kept_measurements(old["kill_table"], k.engines, k.mutants);
+    k.kept_rows = old["kill_table"].at("rows");
+  } catch (const std::exception& e) {
+    throw SetupError("the kill table of the earlier latest.json is malformed, nothing to keep (" + std::string(e.what()) + ")");
+  }
+  Json earlier = kept_by(old, "kill_table_rows");
+  for (const auto& m : k.kept) {
+    std::string row = std::string(engine_name(m.task.engine)) + " " + m.task.mutant;
+    results["kept_from"]["kill_table_rows"][row] =
+        stamp_of(old, earlier.is_object() && earlier.contains(row) ? earlier[row] : kept_by(old, "kill_table"));
   }
 }
 
@@ -150,7 +183,11 @@ int run_bench(Options& o, const std::string& command) {
     if (kill) measured.push_back("kill_table");
     if (throughput) measured.insert(measured.end(), {"throughput", "campaigns"});
     if (growth) measured.push_back("growth");
-    keep_other_sections(o.out_dir / "latest.json", measured, results);
+    Json old = read_latest(o.out_dir / "latest.json");
+    if (!old.is_null()) {
+      keep_other_sections(old, measured, results);
+      if (kill) keep_other_rows(old, k, results);
+    }
   }
   auto save = [&] {  // after each section, so an interrupted run keeps what it measured
     fs::create_directories(o.out_dir);
@@ -239,7 +276,8 @@ int main(int argc, char** argv) {
   app.add_option("--corpus-root", o.corpus_root, "holds dict/ and mutants.json (default corpus)");
   app.add_option("--shortest", o.kill.shortest_dir, "the shortest scenario per mutant (default bench/shortest)");
   app.add_flag("--keep", o.keep,
-               "keep the sections of <out>/latest.json that this run does not measure, marked with where they came from");
+               "keep the sections of <out>/latest.json that this run does not measure, and the kill table's rows of "
+               "the engines and mutants it does not measure, marked with where they came from");
   app.add_option("--out", o.out_dir, "where latest.md, latest.json and work/ go (default bench/results)");
   app.add_option("--disk-root", o.disk_root,
                  "a data root on disk for the throughput section, measured beside the default one (default <out>/work/data)");

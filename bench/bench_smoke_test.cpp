@@ -3,6 +3,7 @@
 // table has a row per mutant and engine, and that an engine that always finds this mutant did.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <fstream>
 #include <sstream>
 
@@ -78,6 +79,15 @@ TEST(BenchSmoke, EverySectionRunsAndWritesAWellFormedTable) {
     }
   }
   EXPECT_EQ(j["kill_table"]["measurements"].size(), engines.size());
+  if (fuzzers) {
+    // save_path_fuzzer runs with the search flags `savefuzz fuzz` gives it, its baseline with
+    // libFuzzer's defaults; libFuzzer names the entropic threshold it runs with.
+    auto log_of = [&](const std::string& engine) {
+      return read(out.path() / "work" / (engine + "-patient-reads-unshared-seed1") / "fuzzer.log");
+    };
+    EXPECT_NE(log_of("save_path_fuzzer").find("entropic power schedule (0x2,"), std::string::npos);
+    EXPECT_NE(log_of("plain_save_path_fuzzer").find("entropic power schedule (0xFF,"), std::string::npos);
+  }
 
   ASSERT_EQ(j["throughput"].size(), 2u);  // the default data root and one on disk
   for (const auto& root : j["throughput"]) {
@@ -161,6 +171,56 @@ TEST(BenchSmoke, KeepCarriesOverTheSectionsARunDoesNotMeasureAndSaysWhereTheyCam
   Json replaced = run({"--section", "growth"});
   EXPECT_FALSE(replaced.contains("throughput"));
   EXPECT_FALSE(replaced.contains("kept_from"));
+}
+
+TEST(BenchSmoke, KeepMeasuresOneEngineAgainAndKeepsEveryOtherRowWithWhereItCameFrom) {
+  testing::TempDir out;
+  auto run = [&](std::vector<std::string> args) {
+    args.insert(args.end(), {"--out", out.path().string(), "--section", "kill", "--seeds", "1"});
+    Ran r = run_bench(args);
+    EXPECT_EQ(r.status.code, 0) << r.output;
+    return Json::parse(read(out.path() / "latest.json"));
+  };
+  Json first = run({"--engine", "in-process", "--engine", "subprocess", "--mutant", "patient-reads-unshared",
+                    "--mutant", "version-not-bumped"});
+  ASSERT_EQ(first["kill_table"]["rows"].size(), 4u) << first.dump();
+  // A kept row is shown as written, not judged again (by a manifest or classifier that may have
+  // changed since): a mark put in one must come through.
+  for (auto& row : first["kill_table"]["rows"])
+    if (row["engine"] == "subprocess" && row["mutant"] == "version-not-bumped") row["as_written"] = true;
+  std::ofstream(out.path() / "latest.json") << first.dump(2);
+
+  Json again = run({"--keep", "--engine", "in-process", "--mutant", "patient-reads-unshared"});
+  const Json& rows = again["kill_table"]["rows"];
+  ASSERT_EQ(rows.size(), 4u) << again.dump();
+  EXPECT_EQ(rows[0]["mutant"], "patient-reads-unshared");  // the mutants measured now come first
+  EXPECT_EQ(rows[0]["engine"], "in-process");
+  const Json& kept = again["kept_from"]["kill_table_rows"];
+  EXPECT_EQ(kept.size(), 3u) << kept.dump();
+  EXPECT_FALSE(kept.contains("in-process patient-reads-unshared"));
+  for (const char* row : {"in-process version-not-bumped", "subprocess patient-reads-unshared", "subprocess version-not-bumped"}) {
+    ASSERT_TRUE(kept.contains(row)) << row;
+    EXPECT_EQ(kept[row]["command"], first["command"]);
+  }
+  // Rows not measured again are shown as the first run wrote them; their measurements are kept.
+  EXPECT_NE(again.dump().find("\"as_written\":true"), std::string::npos);
+  for (const auto& row : first["kill_table"]["rows"])
+    if (row["engine"] != "in-process" || row["mutant"] != "patient-reads-unshared")
+      EXPECT_EQ(std::count(rows.begin(), rows.end(), row), 1) << row.dump();
+  for (const auto& m : first["kill_table"]["measurements"]) {
+    bool remeasured = m["engine"] == "in-process" && m["mutant"] == "patient-reads-unshared";
+    auto& now = again["kill_table"]["measurements"];
+    EXPECT_EQ(std::count(now.begin(), now.end(), m), remeasured ? 0 : 1) << m.dump();
+  }
+  EXPECT_NE(read(out.path() / "latest.md").find("the kill table's rows of `in-process` (version-not-bumped), "
+                                                "`subprocess` are kept from an earlier run: " + first["date"].get<std::string>()),
+            std::string::npos) << read(out.path() / "latest.md");
+
+  // Kept twice, a row keeps the stamp of the run that measured it.
+  Json third = run({"--keep", "--engine", "subprocess", "--mutant", "version-not-bumped"});
+  EXPECT_EQ(third["kept_from"]["kill_table_rows"]["in-process version-not-bumped"]["command"], first["command"]);
+  EXPECT_EQ(third["kept_from"]["kill_table_rows"]["in-process patient-reads-unshared"]["command"], again["command"]);
+  EXPECT_FALSE(third["kept_from"]["kill_table_rows"].contains("subprocess version-not-bumped"));
 }
 
 TEST(BenchSmoke, KeepRefusesALatestJsonThatIsNotJson) {

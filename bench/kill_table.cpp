@@ -198,6 +198,7 @@ Json run_kill_table(const KillTableOptions& o) {
     for (Engine e : ours)
       for (unsigned s = 1; s <= seeds_of(e); ++s) first.push_back({e, m, s, is_fuzzer(e) ? o.fuzz_budget : o.budget});
   std::vector<Measurement> all = run_all(o, first, done, total);
+  all.insert(all.end(), o.kept.begin(), o.kept.end());
 
   // A baseline gets factor x the slowest run of the engines it is compared with (the whole engine
   // budget when one of them missed), so a baseline miss shows a speed-up of at least the factor.
@@ -219,13 +220,26 @@ Json run_kill_table(const KillTableOptions& o) {
   for (auto& m : run_all(o, second, done, total)) all.push_back(std::move(m));
 
   auto expected = expected_invariants(o.manifest);
+  std::vector<std::string> mutants = o.mutants;  // those measured now, then those only kept rows have
+  for (const auto& m : o.kept)
+    if (std::find(mutants.begin(), mutants.end(), m.task.mutant) == mutants.end()) mutants.push_back(m.task.mutant);
   Json rows = Json::array();
-  for (const auto& mutant : o.mutants) {
+  for (const auto& mutant : mutants) {
     std::map<Engine, std::vector<Measurement>> by_engine;
     for (const auto& m : all)
       if (m.task.mutant == mutant) by_engine[m.task.engine].push_back(m);
     auto shortest = shortest_length(o.shortest_dir, mutant);
-    for (Engine e : o.engines) {
+    for (Engine e : kAllEngines) {  // measured now or kept, in one order whichever they are
+      if (!by_engine.count(e)) continue;
+      bool measured_now = std::find(o.engines.begin(), o.engines.end(), e) != o.engines.end() &&
+                          std::find(o.mutants.begin(), o.mutants.end(), mutant) != o.mutants.end();
+      auto kept = std::find_if(o.kept_rows.begin(), o.kept_rows.end(), [&](const Json& r) {
+        return r.value("mutant", "") == mutant && r.value("engine", "") == engine_name(e);
+      });
+      if (!measured_now && kept != o.kept_rows.end()) {
+        rows.push_back(*kept);
+        continue;
+      }
       Json row = summarize(by_engine[e], expected[mutant]);
       row["mutant"] = mutant;
       row["engine"] = engine_name(e);
@@ -243,6 +257,18 @@ Json run_kill_table(const KillTableOptions& o) {
   Json measurements = Json::array();
   for (const auto& m : all) measurements.push_back(to_json(m));
   return Json{{"rows", rows}, {"measurements", measurements}};
+}
+
+std::vector<Measurement> kept_measurements(const Json& table, const std::vector<Engine>& engines,
+                                           const std::vector<std::string>& mutants) {
+  std::vector<Measurement> out;
+  for (const auto& j : table.at("measurements")) {
+    Measurement m = measurement_from_json(j);
+    if (std::find(engines.begin(), engines.end(), m.task.engine) == engines.end() ||
+        std::find(mutants.begin(), mutants.end(), m.task.mutant) == mutants.end())
+      out.push_back(std::move(m));
+  }
+  return out;
 }
 
 }  // namespace savefuzz::bench

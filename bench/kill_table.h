@@ -29,7 +29,21 @@ struct KillTableOptions {
   std::filesystem::path work_dir;  // per-measurement folders and measurements.jsonl
   std::filesystem::path shortest_dir;  // bench/shortest: the shortest scenario per mutant
   std::filesystem::path manifest;      // corpus/mutants.json: the invariants a kill must name
+  // Measurements of an earlier run, of the engine and mutant pairs this run does not measure:
+  // their rows are made again beside the new ones (and a baseline run now is budgeted from the
+  // kept runs it is compared with), so one engine can be measured again without the hours the
+  // others take.
+  std::vector<Measurement> kept;
+  // That run's rows, shown as it wrote them: a row is the verdict of the classifier and manifest
+  // of its day, which later changes to either must not rewrite.
+  Json kept_rows = Json::array();
 };
+
+// The measurements of `table` (a kill table an earlier run wrote) whose engine is not among
+// `engines` or whose mutant is not among `mutants`: what a run of those engines on those
+// mutants leaves as it was. Throws on a malformed table.
+std::vector<Measurement> kept_measurements(const Json& table, const std::vector<Engine>& engines,
+                                           const std::vector<std::string>& mutants);
 
 // Runs every measurement (appending each to work_dir/measurements.jsonl as it finishes) and
 // returns the table: rows per mutant and engine with medians, worst cases and speed-ups.

@@ -73,7 +73,10 @@ Measurement fuzzer(const Task& t, const Programs& p, const fs::path& work) {
   std::vector<std::string> argv{(p.fuzz_bin / name).string(), "-seed=" + std::to_string(t.seed + 1),
                                 "-max_total_time=" + std::to_string(secs), "-timeout=30", "-rss_limit_mb=2560",
                                 "-print_final_stats=1", "-artifact_prefix=" + artifacts.string() + "/"};
-  if (t.engine == Engine::save_path_fuzzer) argv.push_back("-dict=" + (p.dict_dir / (name + ".dict")).string());
+  // save_path_fuzzer as `savefuzz fuzz` runs it; its baseline, plain_save_path_fuzzer, with
+  // libFuzzer's defaults.
+  if (t.engine == Engine::save_path_fuzzer)
+    for (auto& flag : search_flags(name, p.dict_dir, /*value_profile=*/true)) argv.push_back(std::move(flag));
   argv.push_back(corpus.string());
   auto t0 = Clock::now();
   int code = run_logged(argv, t.mutant, log, t0 + t.budget + std::chrono::seconds(30));

@@ -3,6 +3,8 @@
 #include <fstream>
 #include <iomanip>
 #include <limits>
+#include <map>
+#include <set>
 #include <sstream>
 #include <thread>
 
@@ -278,6 +280,15 @@ Json describe_machine() {
 std::string render_markdown(const Json& results) {
   std::ostringstream md;
   const Json& m = results.at("machine");
+  // Where a kept part was measured, and how that machine differed from this one.
+  auto stamp = [&](const Json& k) {
+    std::string s = k.value("date", "?") + ", commit " + k.value("commit", "?") + ", `" + k.value("command", "?") + "`";
+    Json machine = k.value("machine", Json::object());  // kept alive for the loop over its items
+    for (const auto& [key, value] : machine.items())
+      if (!m.contains(key) || m[key] != value)
+        s += ", measured with " + key + " " + (value.is_string() ? value.get<std::string>() : value.dump());
+    return s;
+  };
   md << "# savefuzz benchmarks\n\n"
      << "- when: " << results.value("date", "?") << ", commit " << results.value("commit", "?") << "\n"
      << "- machine: " << m.at("cores").get<unsigned>() << " cores, " << m.at("cpu").get<std::string>() << ", "
@@ -287,14 +298,27 @@ std::string render_markdown(const Json& results) {
   for (auto [name, title] : {std::pair{"kill_table", "kill table"}, std::pair{"throughput", "throughput"},
                              std::pair{"campaigns", "campaigns section"}, std::pair{"growth", "cost growth"}}) {
     if (!results.contains("kept_from") || !results["kept_from"].contains(name)) continue;
-    const Json& k = results["kept_from"][name];
-    md << "- the " << title << " is kept from an earlier run: " << k.value("date", "?") << ", commit "
-       << k.value("commit", "?") << ", `" << k.value("command", "?") << "`";
-    Json machine = k.value("machine", Json::object());
-    for (const auto& [key, value] : machine.items())
-      if (!m.contains(key) || m[key] != value)
-        md << ", measured with " << key << " " << (value.is_string() ? value.get<std::string>() : value.dump());
-    md << "\n";
+    md << "- the " << title << " is kept from an earlier run: " << stamp(results["kept_from"][name]) << "\n";
+  }
+  if (results.contains("kept_from") && results["kept_from"].contains("kill_table_rows")) {
+    // One line per earlier run: its engines, each with the mutants kept when not all of them.
+    std::set<std::string> all_mutants;
+    for (const auto& row : results.at("kill_table").at("rows")) all_mutants.insert(row.at("mutant").get<std::string>());
+    std::map<std::string, std::map<std::string, std::vector<std::string>>> kept;  // stamp -> engine -> mutants
+    for (const auto& [row, k] : results["kept_from"]["kill_table_rows"].items()) {
+      auto space = row.find(' ');
+      kept[stamp(k)][row.substr(0, space)].push_back(row.substr(space + 1));
+    }
+    for (const auto& [when, engines] : kept) {
+      std::string line;
+      for (const auto& [engine, mutants] : engines) {
+        line += (line.empty() ? "`" : ", `") + engine + "`";
+        if (mutants.size() == all_mutants.size()) continue;
+        for (std::size_t i = 0; i < mutants.size(); ++i) line += (i == 0 ? " (" : ", ") + mutants[i];
+        line += ")";
+      }
+      md << "- the kill table's rows of " << line << " are kept from an earlier run: " << when << "\n";
+    }
   }
   md << "\n";
   std::vector<std::string> goals;

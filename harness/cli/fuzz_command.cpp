@@ -113,20 +113,9 @@ class FuzzSession {
     std::vector<std::string> argv{bin.string(), "-fork=" + std::to_string(o_.jobs), "-max_total_time=" + std::to_string(secs),
                                   "-timeout=30", "-rss_limit_mb=2560", "-artifact_prefix=" + artifacts.string() + "/"};
     if (o_.keep_going) argv.insert(argv.end(), {"-ignore_crashes=1", "-ignore_timeouts=1", "-ignore_ooms=1"});
-    fs::path dict = o_.corpus_root / "dict" / (fuzzer + ".dict");
-    if (fuzzer != "plain_save_path_fuzzer" && fs::exists(dict)) argv.push_back("-dict=" + dict.string());
-    // The save path's comparisons (a text length against a threshold, a version against a count)
-    // become features as their operands get closer: how the fuzzer reaches a rare combination.
-    if (o_.value_profile && scenario_fuzzer) argv.push_back("-use_value_profile=1");
-    // The entropic schedule searches its list of rare features once per rare feature of every
-    // execution, and for each new feature walks every input: left at its default it keeps every
-    // feature seen fewer than 255 times, a list that grows with the corpus (value profile adds
-    // many). Pruned of features seen more than twice rather than 16 times, the seeds load with a
-    // fifth less CPU and the first second, when most mutants are found, runs about a third more
-    // inputs: ten of the twelve original mutants were found sooner (bench/results/fuzz.md). A
-    // later --libfuzzer-flag wins.
-    if (scenario_fuzzer) argv.push_back("-entropic_feature_frequency_threshold=2");
-    argv.insert(argv.end(), o_.libfuzzer_flags.begin(), o_.libfuzzer_flags.end());
+    auto search = search_flags(fuzzer, o_.corpus_root / "dict", o_.value_profile);
+    argv.insert(argv.end(), search.begin(), search.end());
+    argv.insert(argv.end(), o_.libfuzzer_flags.begin(), o_.libfuzzer_flags.end());  // a later flag wins
     argv.push_back(corpus.string());
     fs::path seeds = o_.corpus_root / "seeds" / fuzzer;
     if (o_.seeds && fuzzer != "plain_save_path_fuzzer" && fs::is_directory(seeds)) argv.push_back(seeds.string());
@@ -242,6 +231,24 @@ class FuzzSession {
 };
 
 }  // namespace
+
+std::vector<std::string> search_flags(const std::string& fuzzer, const fs::path& dict_dir, bool value_profile) {
+  std::vector<std::string> flags;
+  fs::path dict = dict_dir / (fuzzer + ".dict");
+  if (fuzzer != "plain_save_path_fuzzer" && fs::exists(dict)) flags.push_back("-dict=" + dict.string());
+  if (fuzzer != "save_path_fuzzer" && fuzzer != "plain_save_path_fuzzer") return flags;
+  // The save path's comparisons (a text length against a threshold, a version against a count)
+  // become features as their operands get closer: how the fuzzer reaches a rare combination.
+  if (value_profile) flags.push_back("-use_value_profile=1");
+  // The entropic schedule searches its list of rare features once per rare feature of every
+  // execution, and for each new feature walks every input: left at its default it keeps every
+  // feature seen fewer than 255 times, a list that grows with the corpus (value profile adds
+  // many). Pruned of features seen more than twice rather than 16 times, the seeds load with a
+  // fifth less CPU and the first second, when most mutants are found, runs about a third more
+  // inputs: ten of the twelve original mutants were found sooner (bench/results/fuzz.md).
+  flags.push_back("-entropic_feature_frequency_threshold=2");
+  return flags;
+}
 
 // Ctrl-C reaches the child through the terminal; libFuzzer then finishes its unit and exits, and
 // we wait for it.

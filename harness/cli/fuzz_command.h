@@ -49,6 +49,13 @@ CLI::App* add_fuzz_command(CLI::App& app, FuzzOptions& options);
 // Exit code: 0 nothing found, 1 a finding, 2 usage or set-up error.
 int run_fuzz(FuzzOptions options, const std::string& program);
 
+// The libFuzzer flags that steer `fuzzer`'s search, as `savefuzz fuzz` gives them: its dictionary
+// from `dict_dir` when there is one (never for plain_save_path_fuzzer, the baseline), and for the
+// scenario fuzzers value profiling (unless `value_profile` is false) and the entropic schedule's
+// threshold. Benchmarks take them from here, so they measure the fuzzer as it is run.
+std::vector<std::string> search_flags(const std::string& fuzzer, const std::filesystem::path& dict_dir,
+                                      bool value_profile);
+
 // Runs `argv` (through Subprocess) with its output appended to `log` and $SAVEFUZZ_MUTANT set to
 // `mutant` (unset when empty) until it exits or `deadline` passes (then SIGTERM, and SIGKILL 10 s
 // later). Returns its exit code, or 128 + the signal that ended it.
