@@ -128,13 +128,13 @@ void keep_other_sections(const Json& old, const std::vector<std::string>& measur
 
 // The measurements of `old`'s kill table that this run does not make again (KillTableOptions::kept),
 // with where each row came from: results["kept_from"]["kill_table_rows"]["<engine> <mutant>"].
-void keep_other_rows(const Json& old, KillTableOptions& k, Json& results) {
+void keep_other_rows(const Json& old, const fs::path& latest, KillTableOptions& k, Json& results) {
   if (!old.contains("kill_table")) return;
   try {
     k.kept = kept_measurements(old["kill_table"], k.engines, k.mutants);
     k.kept_rows = old["kill_table"].at("rows");
   } catch (const std::exception& e) {
-    throw SetupError("the kill table of the earlier latest.json is malformed, nothing to keep (" + std::string(e.what()) + ")");
+    throw SetupError(latest.string() + ": a malformed kill table, nothing to keep (" + std::string(e.what()) + ")");
   }
   Json earlier = kept_by(old, "kill_table_rows");
   for (const auto& m : k.kept) {
@@ -183,10 +183,11 @@ int run_bench(Options& o, const std::string& command) {
     if (kill) measured.push_back("kill_table");
     if (throughput) measured.insert(measured.end(), {"throughput", "campaigns"});
     if (growth) measured.push_back("growth");
-    Json old = read_latest(o.out_dir / "latest.json");
+    fs::path latest = o.out_dir / "latest.json";
+    Json old = read_latest(latest);
     if (!old.is_null()) {
       keep_other_sections(old, measured, results);
-      if (kill) keep_other_rows(old, k, results);
+      if (kill) keep_other_rows(old, latest, k, results);
     }
   }
   auto save = [&] {  // after each section, so an interrupted run keeps what it measured

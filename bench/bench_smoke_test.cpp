@@ -233,6 +233,18 @@ TEST(BenchSmoke, KeepRefusesALatestJsonThatIsNotJson) {
   EXPECT_EQ(read(out.path() / "latest.json"), "{\"kill_table\": [");
 }
 
+TEST(BenchSmoke, KeepRefusesAKillTableItCannotReadAndNamesTheFile) {
+  testing::TempDir out;
+  std::string bad = R"({"kill_table": {"rows": [], "measurements": [{"engine": "warp", "mutant": "x"}]}})";
+  std::ofstream(out.path() / "latest.json") << bad;
+  Ran r = run_bench({"--out", out.path().string(), "--section", "kill", "--keep", "--engine", "in-process",
+                     "--mutant", "patient-reads-unshared", "--seeds", "1"});
+  EXPECT_EQ(r.status.code, 2);
+  EXPECT_NE(r.output.find((out.path() / "latest.json").string() + ": a malformed kill table"), std::string::npos)
+      << r.output;
+  EXPECT_EQ(read(out.path() / "latest.json"), bad);  // nothing measured, nothing overwritten
+}
+
 TEST(BenchSmoke, RefusesAnUnknownMutantByName) {
   testing::TempDir out;
   Ran r = run_bench({"--out", out.path().string(), "--section", "kill", "--engine", "in-process", "--mutant", "no-such-bug"});
