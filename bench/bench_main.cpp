@@ -82,11 +82,17 @@ std::string commit() {
 }
 
 void check_programs(const Options& o) {
-  for (Engine e : o.kill.engines)
-    if (is_fuzzer(e) && ::access((o.kill.programs.fuzz_bin / std::string(engine_name(e))).c_str(), X_OK) != 0)
-      throw SetupError("no " + std::string(engine_name(e)) + " in " + o.kill.programs.fuzz_bin.string() +
-                       ": build the fuzz preset (cmake --preset fuzz && cmake --build --preset fuzz), give --fuzz-bin, "
-                       "or leave the fuzzers out with --engine");
+  for (Engine e : o.kill.engines) {
+    if (!is_fuzzer(e)) continue;
+    fs::path program = fuzzer_program(e, o.kill.programs);
+    if (::access(program.c_str(), X_OK) == 0) continue;
+    bool cov = program.parent_path() == o.kill.programs.fuzz_cov_bin;
+    std::string preset = cov ? "fuzz-cov" : "fuzz";
+    throw SetupError("no " + program.filename().string() + " in " + program.parent_path().string() + " for " +
+                     std::string(engine_name(e)) + ": build the " + preset + " preset (cmake --preset " + preset +
+                     " && cmake --build --preset " + preset + "), give " + (cov ? "--fuzz-cov-bin" : "--fuzz-bin") +
+                     ", or leave " + std::string(engine_name(e)) + " out with --engine");
+  }
   Subprocess::check_executable(o.kill.programs.server.string());
 }
 
@@ -153,7 +159,7 @@ int run_bench(Options& o, const std::string& command) {
   if (o.engines.empty()) k.engines.assign(std::begin(kAllEngines), std::end(kAllEngines));
   for (const auto& e : o.engines) {
     auto engine = engine_from_name(e);
-    if (!engine) throw SetupError("unknown engine '" + e + "' (in-process, subprocess, save_path_fuzzer, plain-rapidcheck, plain_save_path_fuzzer)");
+    if (!engine) throw SetupError("unknown engine '" + e + "' (" + engine_names() + ")");
     k.engines.push_back(*engine);
   }
   k.budget = o.budget.value_or(k.budget);
@@ -162,6 +168,7 @@ int run_bench(Options& o, const std::string& command) {
   k.baseline_cap = o.baseline_cap.value_or(k.baseline_cap);
   k.fuzz_baseline_cap = o.fuzz_baseline_cap.value_or(k.fuzz_baseline_cap);
   k.programs.dict_dir = o.corpus_root / "dict";
+  k.programs.seeds_dir = o.corpus_root / "seeds";
   k.manifest = o.corpus_root / "mutants.json";
   k.work_dir = o.out_dir / "work";
   if (o.disk_root.empty()) o.disk_root = k.work_dir / "data";
@@ -250,20 +257,23 @@ int main(int argc, char** argv) {
   fs::path bin_dir = fs::path(SAVEFUZZ_BIN_DIR);
   o.kill.programs.server = bin_dir / "records-server";
   o.kill.programs.fuzz_bin = fs::path(SAVEFUZZ_SOURCE_DIR) / "build" / "fuzz" / "bin";
+  o.kill.programs.fuzz_cov_bin = fs::path(SAVEFUZZ_SOURCE_DIR) / "build" / "fuzz-cov" / "bin";
   o.kill.shortest_dir = fs::path(SAVEFUZZ_SOURCE_DIR) / "bench" / "shortest";
   o.kill.program = fs::read_symlink("/proc/self/exe");
   o.kill.jobs = std::max(1u, std::thread::hardware_concurrency() / 2);
   app.add_option("--section", o.sections, "kill, throughput, growth; repeatable (default: all three)");
   app.add_option("--mutant", o.kill.mutants, "mutants of the kill table, repeatable (default: the whole catalogue)");
   app.add_option("--engine", o.engines,
-                 "engines, repeatable: in-process, subprocess, save_path_fuzzer, plain-rapidcheck, "
-                 "plain_save_path_fuzzer (default: all)");
+                 "engines, repeatable (default: all): " + engine_names() +
+                     ". save_path_fuzzer is the ASan + UBSan build from an empty corpus; -cov the coverage-only "
+                     "build; -seeds starts from corpus/seeds/save_path_fuzzer less the seeds that already show the "
+                     "mutant");
   app.add_option("--seeds", o.kill.seeds, "seeds per mutant and engine (default 10)")->check(CLI::Range(1u, 1000u));
   std::optional<unsigned> fuzz_seeds;
-  app.add_option("--fuzz-seeds", fuzz_seeds, "seeds per mutant for the two fuzzers (default: --seeds)")
+  app.add_option("--fuzz-seeds", fuzz_seeds, "seeds per mutant for the fuzzers (default: --seeds)")
       ->check(CLI::Range(1u, 1000u));
   add_duration_option(app, "--budget", o.budget, "per property-engine run (default 60s)");
-  add_duration_option(app, "--fuzz-budget", o.fuzz_budget, "per save_path_fuzzer run (default 10m)");
+  add_duration_option(app, "--fuzz-budget", o.fuzz_budget, "per save_path_fuzzer run, either build (default 10m)");
   app.add_option("--baseline-factor", o.kill.baseline_factor,
                  "a baseline run gets this many times the slowest savefuzz run it is compared with (default 10)")
       ->check(CLI::PositiveNumber);
@@ -273,8 +283,11 @@ int main(int argc, char** argv) {
   app.add_option("--jobs", o.kill.jobs, "kill-table measurements at once (default: half the cores)")
       ->check(CLI::Range(1u, 1024u));
   app.add_option("--server", o.kill.programs.server, "records-server (default: beside this program)");
-  app.add_option("--fuzz-bin", o.kill.programs.fuzz_bin, "the fuzz preset's bin folder (default build/fuzz/bin)");
-  app.add_option("--corpus-root", o.corpus_root, "holds dict/ and mutants.json (default corpus)");
+  app.add_option("--fuzz-bin", o.kill.programs.fuzz_bin,
+                 "the fuzz preset's bin folder, ASan + UBSan (default build/fuzz/bin)");
+  app.add_option("--fuzz-cov-bin", o.kill.programs.fuzz_cov_bin,
+                 "the fuzz-cov preset's bin folder, coverage only (default build/fuzz-cov/bin)");
+  app.add_option("--corpus-root", o.corpus_root, "holds dict/, seeds/ and mutants.json (default corpus)");
   app.add_option("--shortest", o.kill.shortest_dir, "the shortest scenario per mutant (default bench/shortest)");
   app.add_flag("--keep", o.keep,
                "keep the sections of <out>/latest.json that this run does not measure, and the kill table's rows of "
@@ -312,7 +325,9 @@ int main(int argc, char** argv) {
   measure_cmd->add_option("--work", m.work)->required();
   measure_cmd->add_option("--server", m.programs.server)->required();
   measure_cmd->add_option("--fuzz-bin", m.programs.fuzz_bin)->required();
+  measure_cmd->add_option("--fuzz-cov-bin", m.programs.fuzz_cov_bin)->required();
   measure_cmd->add_option("--dict-dir", m.programs.dict_dir)->required();
+  measure_cmd->add_option("--seeds-dir", m.programs.seeds_dir)->required();
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

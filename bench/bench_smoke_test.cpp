@@ -43,12 +43,16 @@ std::string read(const fs::path& file) {
 
 TEST(BenchSmoke, EverySectionRunsAndWritesAWellFormedTable) {
   testing::TempDir out;
-  // The fuzzer engines need the fuzz preset's build; without it the table covers the others.
-  bool fuzzers = ::access(SAVEFUZZ_FUZZ_BIN "/save_path_fuzzer", X_OK) == 0 &&
-                 ::access(SAVEFUZZ_FUZZ_BIN "/plain_save_path_fuzzer", X_OK) == 0;
+  // The fuzzer engines need the fuzz presets' builds; without them the table covers the others.
+  auto built = [](const std::string& bin) {
+    return ::access((bin + "/save_path_fuzzer").c_str(), X_OK) == 0 &&
+           ::access((bin + "/plain_save_path_fuzzer").c_str(), X_OK) == 0;
+  };
+  bool fuzzers = built(SAVEFUZZ_FUZZ_BIN), cov = built(SAVEFUZZ_FUZZ_COV_BIN);
   std::vector<std::string> engines{"in-process", "subprocess", "plain-rapidcheck"};
-  if (fuzzers) engines.insert(engines.end(), {"save_path_fuzzer", "plain_save_path_fuzzer"});
-  std::vector<std::string> args{"--out", out.path().string(), "--fuzz-bin", SAVEFUZZ_FUZZ_BIN,
+  if (fuzzers) engines.insert(engines.end(), {"save_path_fuzzer", "save_path_fuzzer-seeds", "plain_save_path_fuzzer"});
+  if (cov) engines.insert(engines.end(), {"save_path_fuzzer-cov", "save_path_fuzzer-cov-seeds", "plain_save_path_fuzzer-cov"});
+  std::vector<std::string> args{"--out", out.path().string(), "--fuzz-bin", SAVEFUZZ_FUZZ_BIN, "--fuzz-cov-bin", SAVEFUZZ_FUZZ_COV_BIN,
                                 "--mutant", "patient-reads-unshared", "--seeds", "1", "--budget", "60s",
                                 "--fuzz-budget", "90s", "--baseline-min", "1s", "--baseline-cap", "2s",
                                 "--fuzz-baseline-cap", "3s", "--throughput-scenarios", "3", "--repeats", "1",
@@ -79,14 +83,23 @@ TEST(BenchSmoke, EverySectionRunsAndWritesAWellFormedTable) {
     }
   }
   EXPECT_EQ(j["kill_table"]["measurements"].size(), engines.size());
-  if (fuzzers) {
+  auto work_of = [&](const std::string& engine) { return out.path() / "work" / (engine + "-patient-reads-unshared-seed1"); };
+  for (const std::string build : {"", "-cov"}) {
+    if (!(build.empty() ? fuzzers : cov)) continue;
     // save_path_fuzzer runs with the search flags `savefuzz fuzz` gives it, its baseline with
     // libFuzzer's defaults; libFuzzer names the entropic threshold it runs with.
-    auto log_of = [&](const std::string& engine) {
-      return read(out.path() / "work" / (engine + "-patient-reads-unshared-seed1") / "fuzzer.log");
-    };
-    EXPECT_NE(log_of("save_path_fuzzer").find("entropic power schedule (0x2,"), std::string::npos);
-    EXPECT_NE(log_of("plain_save_path_fuzzer").find("entropic power schedule (0xFF,"), std::string::npos);
+    for (const std::string corpus : {"", "-seeds"})
+      EXPECT_NE(read(work_of("save_path_fuzzer" + build + corpus) / "fuzzer.log").find("entropic power schedule (0x2,"),
+                std::string::npos) << build << corpus;
+    EXPECT_NE(read(work_of("plain_save_path_fuzzer" + build) / "fuzzer.log").find("entropic power schedule (0xFF,"),
+              std::string::npos) << build;
+    // From the seeds, less those that already show the mutant: its own regression is left out,
+    // a seed that does not show it is kept, and libFuzzer read the folder.
+    fs::path seeds = work_of("save_path_fuzzer" + build + "-seeds") / "seeds";
+    EXPECT_FALSE(fs::exists(seeds / "patient-reads-only-shared-documents.bin")) << build;
+    EXPECT_TRUE(fs::exists(seeds / "failed-sync-changes-nothing.bin")) << build;
+    EXPECT_NE(read(work_of("save_path_fuzzer" + build + "-seeds") / "fuzzer.log").find(seeds.string()), std::string::npos)
+        << build;
   }
 
   ASSERT_EQ(j["throughput"].size(), 2u);  // the default data root and one on disk

@@ -34,7 +34,8 @@ Measurement run_worker(const KillTableOptions& o, const Task& t) {
                                 "--mutant", t.mutant, "--seed", std::to_string(t.seed),
                                 "--budget-ms", std::to_string(t.budget.count()), "--work", work.string(),
                                 "--server", o.programs.server.string(), "--fuzz-bin", o.programs.fuzz_bin.string(),
-                                "--dict-dir", o.programs.dict_dir.string()};
+                                "--fuzz-cov-bin", o.programs.fuzz_cov_bin.string(), "--dict-dir", o.programs.dict_dir.string(),
+                                "--seeds-dir", o.programs.seeds_dir.string()};
   Subprocess p(argv, {});
   // Budget, then time to shrink what was found and to stop a fuzzer.
   auto deadline = Clock::now() + t.budget + std::chrono::minutes(10);

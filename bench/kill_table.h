@@ -15,9 +15,9 @@ struct KillTableOptions {
   std::vector<std::string> mutants;  // default: the whole catalogue
   std::vector<Engine> engines;       // savefuzz engines and baselines to run
   unsigned seeds = 10;
-  unsigned fuzz_seeds = 10;  // for the two fuzzers, whose runs take minutes rather than seconds
+  unsigned fuzz_seeds = 10;  // for the fuzzers, whose runs take minutes rather than seconds
   std::chrono::milliseconds budget{60'000};        // per property-engine run
-  std::chrono::milliseconds fuzz_budget{600'000};  // per save_path_fuzzer run
+  std::chrono::milliseconds fuzz_budget{600'000};  // per save_path_fuzzer run, of either build
   // A baseline's budget: `baseline_factor` times the slowest savefuzz run it is compared with,
   // kept within [baseline_min, baseline_cap] of the engine's own budget kind.
   double baseline_factor = 10;

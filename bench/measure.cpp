@@ -18,8 +18,21 @@ namespace {
 namespace fs = std::filesystem;
 using Clock = std::chrono::steady_clock;
 
-constexpr std::string_view kEngineNames[] = {"in-process", "subprocess", "save_path_fuzzer", "plain-rapidcheck",
-                                             "plain_save_path_fuzzer"};
+constexpr std::string_view kEngineNames[] = {"in-process",
+                                             "subprocess",
+                                             "save_path_fuzzer",
+                                             "save_path_fuzzer-seeds",
+                                             "save_path_fuzzer-cov",
+                                             "save_path_fuzzer-cov-seeds",
+                                             "plain-rapidcheck",
+                                             "plain_save_path_fuzzer",
+                                             "plain_save_path_fuzzer-cov"};
+
+bool coverage_only(Engine e) {
+  return e == Engine::save_path_fuzzer_cov || e == Engine::save_path_fuzzer_cov_seeds ||
+         e == Engine::plain_save_path_fuzzer_cov;
+}
+bool from_seeds(Engine e) { return e == Engine::save_path_fuzzer_seeds || e == Engine::save_path_fuzzer_cov_seeds; }
 
 double seconds_of(std::chrono::milliseconds d) { return static_cast<double>(d.count()) / 1000.0; }
 
@@ -63,21 +76,49 @@ std::optional<std::uint64_t> stat(const std::string& log, const std::string& key
   return std::stoull(log.substr(at + key.size()));
 }
 
+// The in-process reference target with `mutant` planted, and how save_path_fuzzer's oracle
+// (fuzz_oracle.cpp) runs a scenario on it.
+TargetSource records_with(const std::string& mutant) {
+  TargetOptions options;
+  options.builtin = "records";
+  options.mutant = mutant;
+  validate(options);
+  return target_source(options);
+}
+constexpr RunnerOptions kFuzzRunner{true, 0};
+
+bool shows_mutant(const Scenario& s, const std::string& mutant) {
+  return run_scenario(s, *records_with(mutant).make(0), kFuzzRunner).finding.has_value();
+}
+
+// The seeds that do not already show the mutant, copied into `dir`: a regression scenario among
+// them is the mutant's answer, and would make the fuzzer find it by loading it, not by searching.
+void copy_seeds_without_answer(const fs::path& from, const std::string& mutant, const fs::path& dir) {
+  fs::create_directories(dir);
+  if (!fs::is_directory(from)) throw SetupError("no seeds folder " + from.string());
+  for (const auto& e : fs::directory_iterator(from))
+    if (e.is_regular_file() && !shows_mutant(decode_fuzz_file(e.path(), reference_limits()), mutant))
+      fs::copy_file(e.path(), dir / e.path().filename());
+}
+
 Measurement fuzzer(const Task& t, const Programs& p, const fs::path& work) {
   std::string name(engine_name(t.engine));
-  fs::path corpus = work / "corpus", artifacts = work / "artifacts", log = work / "fuzzer.log";
+  fs::path program = fuzzer_program(t.engine, p);
+  fs::path corpus = work / "corpus", seeds = work / "seeds", artifacts = work / "artifacts", log = work / "fuzzer.log";
   fs::create_directories(corpus);
   fs::create_directories(artifacts);
+  if (from_seeds(t.engine)) copy_seeds_without_answer(p.seeds_dir / "save_path_fuzzer", t.mutant, seeds);
   long secs = std::max<long>(1, static_cast<long>(t.budget.count() / 1000));
-  // An empty corpus and no seeds: the seeds hold the regression scenarios, which show every mutant.
-  std::vector<std::string> argv{(p.fuzz_bin / name).string(), "-seed=" + std::to_string(t.seed + 1),
+  std::vector<std::string> argv{program.string(), "-seed=" + std::to_string(t.seed + 1),
                                 "-max_total_time=" + std::to_string(secs), "-timeout=30", "-rss_limit_mb=2560",
                                 "-print_final_stats=1", "-artifact_prefix=" + artifacts.string() + "/"};
   // save_path_fuzzer as `savefuzz fuzz` runs it; its baseline, plain_save_path_fuzzer, with
   // libFuzzer's defaults.
-  if (t.engine == Engine::save_path_fuzzer)
-    for (auto& flag : search_flags(name, p.dict_dir, /*value_profile=*/true)) argv.push_back(std::move(flag));
-  argv.push_back(corpus.string());
+  if (!is_baseline(t.engine))
+    for (auto& flag : search_flags(program.filename().string(), p.dict_dir, /*value_profile=*/true))
+      argv.push_back(std::move(flag));
+  argv.push_back(corpus.string());  // new inputs go to the first folder, so the seeds' copy stays as it was
+  if (from_seeds(t.engine)) argv.push_back(seeds.string());
   auto t0 = Clock::now();
   int code = run_logged(argv, t.mutant, log, t0 + t.budget + std::chrono::seconds(30));
   Measurement m{t};
@@ -99,15 +140,11 @@ Measurement fuzzer(const Task& t, const Programs& p, const fs::path& work) {
     return m;
   }
   m.found = true;
-  if (t.engine != Engine::save_path_fuzzer) return m;  // plain inputs do not decode to scenarios
+  if (is_baseline(t.engine)) return m;  // plain inputs do not decode to scenarios
   // Decode, replay and shrink like `savefuzz fuzz` does, for the shrunk length.
   Scenario s = decode_fuzz_file(crash, reference_limits());
-  TargetOptions options;
-  options.builtin = "records";
-  options.mutant = t.mutant;
-  validate(options);
-  TargetSource target = target_source(options);
-  RunnerOptions runner{true, 0};
+  TargetSource target = records_with(t.mutant);
+  RunnerOptions runner = kFuzzRunner;
   RunResult r = run_scenario(s, *target.make(0), runner);
   if (!r.finding) {
     m.error = "the crash input " + crash.string() + " decodes to a scenario that passes";
@@ -132,9 +169,25 @@ std::optional<Engine> engine_from_name(std::string_view name) {
   return std::nullopt;
 }
 
-bool is_baseline(Engine e) { return e == Engine::plain_rapidcheck || e == Engine::plain_save_path_fuzzer; }
-bool is_fuzzer(Engine e) { return e == Engine::save_path_fuzzer || e == Engine::plain_save_path_fuzzer; }
-Engine baseline_of(Engine e) { return is_fuzzer(e) ? Engine::plain_save_path_fuzzer : Engine::plain_rapidcheck; }
+std::string engine_names() {
+  std::string out;
+  for (Engine e : kAllEngines) out += (out.empty() ? "" : ", ") + std::string(engine_name(e));
+  return out;
+}
+
+bool is_baseline(Engine e) {
+  return e == Engine::plain_rapidcheck || e == Engine::plain_save_path_fuzzer || e == Engine::plain_save_path_fuzzer_cov;
+}
+bool is_fuzzer(Engine e) { return e != Engine::in_process && e != Engine::subprocess && e != Engine::plain_rapidcheck; }
+Engine baseline_of(Engine e) {
+  if (!is_fuzzer(e)) return Engine::plain_rapidcheck;
+  return coverage_only(e) ? Engine::plain_save_path_fuzzer_cov : Engine::plain_save_path_fuzzer;
+}
+
+fs::path fuzzer_program(Engine e, const Programs& p) {
+  return (coverage_only(e) ? p.fuzz_cov_bin : p.fuzz_bin) /
+         (is_baseline(e) ? "plain_save_path_fuzzer" : "save_path_fuzzer");
+}
 
 Measurement measure(const Task& t, const Programs& p, const fs::path& work) {
   fs::create_directories(work);
@@ -142,7 +195,11 @@ Measurement measure(const Task& t, const Programs& p, const fs::path& work) {
     case Engine::in_process:
     case Engine::subprocess: return campaign(t, p, work);
     case Engine::save_path_fuzzer:
-    case Engine::plain_save_path_fuzzer: return fuzzer(t, p, work);
+    case Engine::save_path_fuzzer_seeds:
+    case Engine::save_path_fuzzer_cov:
+    case Engine::save_path_fuzzer_cov_seeds:
+    case Engine::plain_save_path_fuzzer:
+    case Engine::plain_save_path_fuzzer_cov: return fuzzer(t, p, work);
     case Engine::plain_rapidcheck: {
       auto mutant = records::mutant_from_name(t.mutant);
       if (!mutant) throw SetupError("unknown mutant '" + t.mutant + "'");

@@ -15,22 +15,48 @@
 
 namespace savefuzz::bench {
 
-enum class Engine { in_process, subprocess, save_path_fuzzer, plain_rapidcheck, plain_save_path_fuzzer };
-inline constexpr Engine kAllEngines[] = {Engine::in_process, Engine::subprocess, Engine::save_path_fuzzer,
-                                         Engine::plain_rapidcheck, Engine::plain_save_path_fuzzer};
+// save_path_fuzzer comes in both fuzz builds (`-cov`: coverage only), each from an empty corpus or
+// from the seeds (`-seeds`); plain libFuzzer is the baseline of each build.
+enum class Engine {
+  in_process,
+  subprocess,
+  save_path_fuzzer,
+  save_path_fuzzer_seeds,
+  save_path_fuzzer_cov,
+  save_path_fuzzer_cov_seeds,
+  plain_rapidcheck,
+  plain_save_path_fuzzer,
+  plain_save_path_fuzzer_cov
+};
+inline constexpr Engine kAllEngines[] = {Engine::in_process,
+                                         Engine::subprocess,
+                                         Engine::save_path_fuzzer,
+                                         Engine::save_path_fuzzer_seeds,
+                                         Engine::save_path_fuzzer_cov,
+                                         Engine::save_path_fuzzer_cov_seeds,
+                                         Engine::plain_rapidcheck,
+                                         Engine::plain_save_path_fuzzer,
+                                         Engine::plain_save_path_fuzzer_cov};
 
 std::string_view engine_name(Engine e);
 std::optional<Engine> engine_from_name(std::string_view name);
+std::string engine_names();  // every name, comma-separated, for help and errors
 bool is_baseline(Engine e);
-Engine baseline_of(Engine e);  // plain RapidCheck for the property engines, plain libFuzzer for the fuzzer
+// Plain RapidCheck for the property engines, plain libFuzzer of the same build for a fuzzer.
+Engine baseline_of(Engine e);
 bool is_fuzzer(Engine e);
 
 // Where the programs a measurement starts live.
 struct Programs {
-  std::filesystem::path server;    // records-server (release build)
-  std::filesystem::path fuzz_bin;  // the fuzz preset's bin folder
-  std::filesystem::path dict_dir;  // corpus/dict
+  std::filesystem::path server;        // records-server (release build)
+  std::filesystem::path fuzz_bin;      // the fuzz preset's bin folder (ASan + UBSan)
+  std::filesystem::path fuzz_cov_bin;  // the fuzz-cov preset's bin folder (coverage only)
+  std::filesystem::path dict_dir;      // corpus/dict
+  std::filesystem::path seeds_dir;     // corpus/seeds: the `-seeds` engines start from <seeds_dir>/save_path_fuzzer
 };
+
+// The program a fuzzer engine runs, in the bin folder of its build.
+std::filesystem::path fuzzer_program(Engine e, const Programs& programs);
 
 struct Task {
   Engine engine = Engine::in_process;

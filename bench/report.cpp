@@ -1,5 +1,7 @@
 #include "bench/report.h"
 
+#include <algorithm>
+#include <cmath>
 #include <fstream>
 #include <iomanip>
 #include <limits>
@@ -95,7 +97,10 @@ void kill_table(std::ostream& md, const Json& table, std::vector<std::string>& g
         "median exists when at least half the seeds found the mutant. Steps are requests sent (property engines) or "
         "inputs executed (fuzzers), up to the first failure. `shrunk` is the median (worst) length of the shrunk "
         "scenario; `shortest` is bench/shortest/<mutant>.json. Speed-up is baseline median / engine median; `≥` "
-        "when the baseline missed, computed from what it spent without finding the mutant.\n\n"
+        "when the baseline missed, computed from what it spent without finding the mutant. `save_path_fuzzer` is "
+        "the ASan + UBSan build from an empty corpus, `-cov` the coverage-only build, `-seeds` a run from "
+        "corpus/seeds/save_path_fuzzer less the seeds that already show the mutant; each is compared with plain "
+        "libFuzzer of its build, from an empty corpus.\n\n"
      << "| mutant | engine | found | median s | worst s | median steps | shrunk (worst) | shortest | baseline found | "
         "baseline median s | speed-up (time) | speed-up (steps) |\n"
      << "|---|---|---|---|---|---|---|---|---|---|---|---|\n";
@@ -135,6 +140,16 @@ void kill_table(std::ostream& md, const Json& table, std::vector<std::string>& g
       else worst_in_process_median = std::max(worst_in_process_median, r["median_s"].get<double>());
     }
   }
+  // Each fuzzer's median against the in-process property engine's, mutant by mutant.
+  std::map<std::string, std::vector<double>> vs_in_process;
+  for (const auto& r : rows) {
+    const Json* in = find_row(rows, r.at("mutant"), "in-process");
+    if (r.at("baseline").get<bool>() || r.at("engine") == "in-process" || r.at("engine") == "subprocess" || !in) continue;
+    auto& ratios = vs_in_process[r.at("engine").get<std::string>()];
+    if (r.at("median_s").is_null()) ratios.push_back(std::numeric_limits<double>::infinity());
+    else if (!in->at("median_s").is_null())
+      ratios.push_back(r["median_s"].get<double>() / std::max(in->at("median_s").get<double>(), 1e-3));
+  }
   md << "\nBaselines, on their own:\n\n| mutant | baseline | found | budget s | median s | median steps | "
         "fewest steps in a miss |\n|---|---|---|---|---|---|---|\n";
   for (const auto& r : rows) {
@@ -160,6 +175,13 @@ void kill_table(std::ostream& md, const Json& table, std::vector<std::string>& g
                     std::to_string(kDefaultReproduce) + " new-target replays: " + std::to_string(flaky) + ".");
   goals.push_back("Shrunk length equal to the shortest (worst seed): " + std::to_string(shrunk_ok) + " of " +
                   std::to_string(shrunk_cells) + " cells that shrink.");
+  for (auto& [engine, ratios] : vs_in_process) {
+    std::sort(ratios.begin(), ratios.end());
+    auto within = std::count_if(ratios.begin(), ratios.end(), [](double r) { return r <= 3; });
+    goals.push_back(engine + " median within 3× of the in-process engine's: " + std::to_string(within) + " of " +
+                    std::to_string(ratios.size()) + " mutants (ratios " + fixed(ratios.front(), 1) + "× to " +
+                    (std::isfinite(ratios.back()) ? fixed(ratios.back(), 1) + "×" : "a miss") + ").");
+  }
 }
 
 void throughput(std::ostream& md, const Json& roots, std::vector<std::string>& goals) {

@@ -12,7 +12,8 @@ cmake --build --preset dev -- -k 0
 # build's copies of those would add about a third to this build.
 cmake --preset fuzz >/dev/null
 cmake --build --preset fuzz --target save_path_fuzzer protocol_fuzzer scenario_fuzzer plain_save_path_fuzzer -- -k 0
-# The coverage-only fuzzers, for the fuzz-smoke tests of `savefuzz fuzz --coverage-only`.
+# The coverage-only fuzzers, for the fuzz-smoke tests of `savefuzz fuzz --coverage-only` and the
+# bench-smoke test's coverage-only kill-table rows.
 cmake --preset fuzz-cov >/dev/null
-cmake --build --preset fuzz-cov --target save_path_fuzzer -- -k 0
+cmake --build --preset fuzz-cov --target save_path_fuzzer plain_save_path_fuzzer -- -k 0
 ctest --preset dev "$@"
