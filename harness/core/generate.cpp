@@ -30,13 +30,6 @@ const std::vector<std::string> kMedical{
     "Auscultation : murmure vésiculaire symétrique, pas de crépitants.",
     "Conclusion : angine érythémato-pultacée ; TDR positif → amoxicilline 1 g × 2/j pendant 6 j."};
 
-// The longest prefix of `s` within `bytes` that ends on a character boundary.
-std::string cut_utf8(const std::string& s, std::size_t bytes) {
-  if (s.size() <= bytes) return s;
-  while (bytes > 0 && (static_cast<unsigned char>(s[bytes]) & 0xC0) == 0x80) --bytes;
-  return s.substr(0, bytes);
-}
-
 std::string repeat_to(const std::string& unit, std::size_t bytes) {
   // Doubling: a 1 MiB text costs twenty copies, not a million appends.
   std::size_t whole = unit.empty() ? 0 : bytes / unit.size() * unit.size();
@@ -310,7 +303,7 @@ std::string draw_text(Choices& c, std::size_t limit) {
     case 12: {
       std::string s;
       while (s.size() < std::min<std::size_t>(limit, 2000)) s += d.pick(kMedical) + " ";
-      return cut_utf8(s, limit);
+      return std::string(utf8_prefix(s, limit));
     }
     case 13: {  // raw bytes (controls, U+FFFD), sometimes repeated up to the limit
       std::string raw = to_valid_utf8(c.bytes(d.roll<std::size_t>(1, 17)));

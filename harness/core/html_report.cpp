@@ -11,6 +11,7 @@
 
 #include "harness/core/events.h"
 #include "harness/core/invariants.h"
+#include "harness/core/values.h"
 
 namespace savefuzz {
 namespace {
@@ -59,19 +60,12 @@ std::string fmt(double v, int digits = 1) {
   return buf;
 }
 
-// Cut at a UTF-8 boundary: a page must not hold half a character.
-std::string cut(const std::string& s, std::size_t n) {
-  if (s.size() <= n) return s;
-  while (n > 0 && (static_cast<unsigned char>(s[n]) & 0xC0) == 0x80) --n;
-  return s.substr(0, n);
-}
-
 // Long strings shortened, with their size: the 16 KiB boundary texts would bury the page.
 Json shortened(const Json& j) {
   if (j.is_string()) {
     const auto& s = j.get_ref<const std::string&>();
     if (s.size() <= kShownText) return j;
-    return cut(s, kShownText) + "…(" + std::to_string(s.size()) + " bytes)";
+    return std::string(utf8_prefix(s, kShownText)) + "…(" + std::to_string(s.size()) + " bytes)";
   }
   if (j.is_object() || j.is_array()) {
     Json out = j;
@@ -140,7 +134,9 @@ std::string string_difference(const std::string& a, const std::string& b) {
   std::size_t from = i > 16 ? i - 16 : 0;
   while (from > 0 && (static_cast<unsigned char>(a[from]) & 0xC0) == 0x80) --from;
   auto around = [&](const std::string& s) {
-    return from >= s.size() ? std::string("(ends before)") : Json("…" + cut(s.substr(from), 48) + "…").dump(-1, ' ', false, Json::error_handler_t::replace);
+    if (from >= s.size()) return std::string("(ends before)");
+    Json shown = "…" + std::string(utf8_prefix(std::string_view(s).substr(from), 48)) + "…";
+    return shown.dump(-1, ' ', false, Json::error_handler_t::replace);
   };
   return where + ": expected " + around(a) + ", actual " + around(b);
 }

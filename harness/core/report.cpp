@@ -3,13 +3,15 @@
 
 #include <sstream>
 
+#include "harness/core/values.h"
+
 namespace savefuzz {
 namespace {
 
 std::string compact(const Json& j) {
   std::string s = j.dump(-1, ' ', false, Json::error_handler_t::replace);
   constexpr std::size_t kMax = 2000;
-  return s.size() > kMax ? s.substr(0, kMax) + "...(" + std::to_string(s.size()) + " bytes)" : s;
+  return s.size() > kMax ? std::string(utf8_prefix(s, kMax)) + "...(" + std::to_string(s.size()) + " bytes)" : s;
 }
 
 std::string xml_escape(const std::string& s) {

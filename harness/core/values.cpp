@@ -65,6 +65,12 @@ bool valid_utf8(std::string_view s) {
   return s.size() < kVectorFrom ? valid_utf8_scalar(s) : simdjson::validate_utf8(s.data(), s.size());
 }
 
+std::string_view utf8_prefix(std::string_view s, std::size_t bytes) {
+  if (s.size() <= bytes) return s;
+  while (bytes > 0 && (static_cast<unsigned char>(s[bytes]) & 0xC0) == 0x80) --bytes;
+  return s.substr(0, bytes);
+}
+
 std::string to_valid_utf8(std::string_view s) {
   std::string out;
   for (std::size_t i = 0; i < s.size();) {

@@ -13,6 +13,9 @@ bool valid_utf8(std::string_view text);
 // `bytes` with every byte that starts no valid character replaced by U+FFFD: JSON strings carry
 // only UTF-8, so raw fuzzer bytes become text this way.
 std::string to_valid_utf8(std::string_view bytes);
+// The longest prefix of `s` within `bytes` that does not end inside a UTF-8 sequence: a text
+// shortened for a log, a page or a generated value keeps whole characters.
+std::string_view utf8_prefix(std::string_view s, std::size_t bytes);
 bool valid_start(std::string_view start);                 // YYYY-MM-DDTHH:MM, a real date and time
 bool valid_status(std::string_view status);               // booked, done, cancelled
 

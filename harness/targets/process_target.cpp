@@ -5,12 +5,15 @@
 #include <algorithm>
 #include <thread>
 
+#include "harness/core/values.h"
+
 namespace savefuzz {
 namespace {
 
 std::string quote(const std::string& line) {
   constexpr std::size_t kMax = 400;
-  std::string q = line.size() > kMax ? line.substr(0, kMax) + "...(" + std::to_string(line.size()) + " bytes)" : line;
+  std::string q =
+      line.size() > kMax ? std::string(utf8_prefix(line, kMax)) + "...(" + std::to_string(line.size()) + " bytes)" : line;
   return "'" + q + "'";
 }
 

@@ -5,6 +5,7 @@
 
 #include "harness/core/duration.h"
 #include "harness/core/report.h"
+#include "harness/core/values.h"
 
 namespace savefuzz {
 namespace {
@@ -38,6 +39,23 @@ TEST(Report, FindingPrintsInvariantClassStepAnswersAndTheReproduceLine) {
   print_summary(summary, r);
   EXPECT_NE(summary.str().find("SUMMARY: scenarios=3 passed=1 failed=1 errors=1 requests=21"), std::string::npos)
       << summary.str();
+}
+
+// A request with a 16 KiB text is shortened for the console at a character boundary: the
+// report stays UTF-8 whichever character the cut falls in.
+TEST(Report, ShortenedAnswersKeepWholeCharacters) {
+  for (const std::string unit : {"\xC3\xA9", "\xF0\x9F\x98\xB7"}) {
+    for (std::size_t lead = 0; lead < 4; ++lead) {
+      Report r = sample();
+      std::string text(lead, 'x');
+      while (text.size() < 16384) text += unit;
+      r.outcomes[0].finding->request = Json{{"op", "save_observation"}, {"motif", text}};
+      std::ostringstream out;
+      print_outcome(out, r, r.outcomes[0]);
+      EXPECT_NE(out.str().find("bytes)"), std::string::npos) << "the request was not shortened";
+      EXPECT_TRUE(valid_utf8(out.str())) << "lead " << lead;
+    }
+  }
 }
 
 // Where it first showed and how often it replayed: in the text, the JSON and the JUnit message.

@@ -3,6 +3,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <random>
 #include <string>
 #include <vector>
@@ -86,6 +87,20 @@ TEST(ValidText, CountsBytesAndRejectsNulAnywhere) {
     std::string with_nul = long_text;
     with_nul[at] = '\0';
     EXPECT_FALSE(valid_text(with_nul, 16384)) << at;
+  }
+}
+
+// Every cut of a text of 1-, 2-, 3- and 4-byte characters keeps whole characters and loses
+// less than one.
+TEST(Utf8Prefix, NeverEndsInsideACharacter) {
+  std::string text;
+  for (int i = 0; i < 20; ++i) text += "a\xC3\xA9\xE2\x86\x92\xF0\x9F\x98\xB7";  // a é → 😷
+  for (std::size_t bytes = 0; bytes <= text.size() + 1; ++bytes) {
+    std::string_view cut = utf8_prefix(text, bytes);
+    EXPECT_TRUE(valid_utf8(cut)) << bytes;
+    EXPECT_EQ(text.compare(0, cut.size(), cut), 0) << bytes;
+    EXPECT_LE(cut.size(), bytes);
+    EXPECT_GT(cut.size() + 4, std::min(bytes, text.size())) << bytes;
   }
 }
 
