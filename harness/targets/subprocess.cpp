@@ -13,6 +13,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <spawn.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -151,7 +152,7 @@ std::filesystem::path Subprocess::check_executable(const std::string& program) {
 
 Subprocess::~Subprocess() {
   if (!exited_) kill();
-  for (int fd : {in_, out_, err_})
+  for (int fd : {in_, out_, err_, exit_fd_})
     if (fd >= 0) ::close(fd);
 }
 
@@ -239,6 +240,7 @@ void Subprocess::close_stdin() {
 
 std::optional<ExitStatus> Subprocess::wait_until(Clock::time_point deadline) {
   if (exited_) return exited_;
+  if (exit_fd_ == -1) exit_fd_ = std::max(-2, static_cast<int>(::syscall(SYS_pidfd_open, pid_, 0)));
   for (;;) {
     int status = 0;
     pid_t r = ::waitpid(pid_, &status, WNOHANG);
@@ -253,7 +255,13 @@ std::optional<ExitStatus> Subprocess::wait_until(Clock::time_point deadline) {
     }
     if (Clock::now() >= deadline) return std::nullopt;
     drain_stderr();
-    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    if (exit_fd_ < 0) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(1));
+      continue;
+    }
+    // Until the child exits, stderr has bytes to drain, or the deadline (1 ms granularity).
+    pollfd fds[2] = {{exit_fd_, POLLIN, 0}, {err_, POLLIN, 0}};
+    ::poll(fds, err_ >= 0 ? 2 : 1, std::max(1, ms_until(deadline)));
   }
 }
 

@@ -73,6 +73,9 @@ class Subprocess {
 
   pid_t pid_ = -1;
   int in_ = -1, out_ = -1, err_ = -1;
+  // A pidfd of the child, readable once it has exited, so that wait_until wakes then; -1 before
+  // the first wait, -2 where the kernel has none (it then looks every millisecond).
+  int exit_fd_ = -1;
   std::string out_buffer_;
   std::string err_tail_;
   std::optional<ExitStatus> exited_;

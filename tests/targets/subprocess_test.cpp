@@ -80,6 +80,18 @@ TEST(Subprocess, TerminateEndsAProgramThatRunsOn) {
   EXPECT_LT(Clock::now() - t0, std::chrono::seconds(5));
 }
 
+// Waiting for a child drains its stderr meanwhile: one that writes more than a pipe holds before
+// it exits is seen to exit, with the end of what it wrote.
+TEST(Subprocess, WaitingDrainsStderrSoAChattyChildCanExit) {
+  Subprocess chatty({"sh", "-c", "i=0; while [ $i -lt 4096 ]; do echo 'line of stderr, 64 bytes long, to fill the pipe.......' >&2; "
+                                 "i=$((i+1)); done; echo last >&2; exit 3"},
+                    {});
+  auto status = chatty.wait_until(Clock::now() + std::chrono::seconds(30));
+  ASSERT_TRUE(status) << "still blocked writing to a full stderr pipe";
+  EXPECT_EQ(status->code, 3);
+  EXPECT_NE(chatty.stderr_tail().find("last\n"), std::string::npos);
+}
+
 TEST(Subprocess, AnUnopenableLogIsASetupError) {
   EXPECT_THROW(Subprocess(SubprocessOptions{{"true"}, {}, {}, "/nonexistent-dir/x.log"}), SetupError);
 }
