@@ -148,6 +148,13 @@ TEST(BenchSmoke, EverySectionRunsAndWritesAWellFormedTable) {
   EXPECT_NE(md.find("| Python example | default | yes | 2 |"), std::string::npos) << md;
   EXPECT_NE(md.find("## Cost growth"), std::string::npos);
   EXPECT_NE(md.find("## Goals"), std::string::npos);
+  // Each fuzzer's median set against the in-process engine's, over the one mutant measured.
+  for (const auto& e : engines) {
+    if (e.rfind("save_path_fuzzer", 0) != 0) continue;
+    auto at = md.find("- " + e + " median within 3× of the in-process engine's: ");
+    ASSERT_NE(at, std::string::npos) << e << "\n" << md;
+    EXPECT_NE(md.substr(at, md.find('\n', at) - at).find(" of 1 mutants (ratios "), std::string::npos) << e;
+  }
 }
 
 TEST(BenchSmoke, KeepCarriesOverTheSectionsARunDoesNotMeasureAndSaysWhereTheyCameFrom) {

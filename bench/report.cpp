@@ -140,15 +140,18 @@ void kill_table(std::ostream& md, const Json& table, std::vector<std::string>& g
       else worst_in_process_median = std::max(worst_in_process_median, r["median_s"].get<double>());
     }
   }
-  // Each fuzzer's median against the in-process property engine's, mutant by mutant.
+  // Each fuzzer's median against the in-process property engine's, mutant by mutant. A median
+  // the in-process engine lacks counts as its budget (it is longer), one the fuzzer lacks as
+  // infinite; a mutant neither has a median for is left out.
   std::map<std::string, std::vector<double>> vs_in_process;
   for (const auto& r : rows) {
     const Json* in = find_row(rows, r.at("mutant"), "in-process");
     if (r.at("baseline").get<bool>() || r.at("engine") == "in-process" || r.at("engine") == "subprocess" || !in) continue;
-    auto& ratios = vs_in_process[r.at("engine").get<std::string>()];
-    if (r.at("median_s").is_null()) ratios.push_back(std::numeric_limits<double>::infinity());
-    else if (!in->at("median_s").is_null())
-      ratios.push_back(r["median_s"].get<double>() / std::max(in->at("median_s").get<double>(), 1e-3));
+    bool fuzzer_missed = r.at("median_s").is_null(), in_missed = in->at("median_s").is_null();
+    if (fuzzer_missed && in_missed) continue;
+    double in_s = in_missed ? in->at("budget_s").get<double>() : in->at("median_s").get<double>();
+    vs_in_process[r.at("engine").get<std::string>()].push_back(
+        fuzzer_missed ? std::numeric_limits<double>::infinity() : r["median_s"].get<double>() / std::max(in_s, 1e-3));
   }
   md << "\nBaselines, on their own:\n\n| mutant | baseline | found | budget s | median s | median steps | "
         "fewest steps in a miss |\n|---|---|---|---|---|---|---|\n";
