@@ -86,7 +86,7 @@ void check_programs(const Options& o) {
     if (!is_fuzzer(e)) continue;
     fs::path program = fuzzer_program(e, o.kill.programs);
     if (::access(program.c_str(), X_OK) == 0) continue;
-    bool cov = program.parent_path() == o.kill.programs.fuzz_cov_bin;
+    bool cov = coverage_only(e);
     std::string preset = cov ? "fuzz-cov" : "fuzz";
     throw SetupError("no " + program.filename().string() + " in " + program.parent_path().string() + " for " +
                      std::string(engine_name(e)) + ": build the " + preset + " preset (cmake --preset " + preset +

@@ -28,10 +28,6 @@ constexpr std::string_view kEngineNames[] = {"in-process",
                                              "plain_save_path_fuzzer",
                                              "plain_save_path_fuzzer-cov"};
 
-bool coverage_only(Engine e) {
-  return e == Engine::save_path_fuzzer_cov || e == Engine::save_path_fuzzer_cov_seeds ||
-         e == Engine::plain_save_path_fuzzer_cov;
-}
 bool from_seeds(Engine e) { return e == Engine::save_path_fuzzer_seeds || e == Engine::save_path_fuzzer_cov_seeds; }
 
 double seconds_of(std::chrono::milliseconds d) { return static_cast<double>(d.count()) / 1000.0; }
@@ -179,6 +175,10 @@ bool is_baseline(Engine e) {
   return e == Engine::plain_rapidcheck || e == Engine::plain_save_path_fuzzer || e == Engine::plain_save_path_fuzzer_cov;
 }
 bool is_fuzzer(Engine e) { return e != Engine::in_process && e != Engine::subprocess && e != Engine::plain_rapidcheck; }
+bool coverage_only(Engine e) {
+  return e == Engine::save_path_fuzzer_cov || e == Engine::save_path_fuzzer_cov_seeds ||
+         e == Engine::plain_save_path_fuzzer_cov;
+}
 Engine baseline_of(Engine e) {
   if (!is_fuzzer(e)) return Engine::plain_rapidcheck;
   return coverage_only(e) ? Engine::plain_save_path_fuzzer_cov : Engine::plain_save_path_fuzzer;

@@ -45,6 +45,7 @@ bool is_baseline(Engine e);
 // Plain RapidCheck for the property engines, plain libFuzzer of the same build for a fuzzer.
 Engine baseline_of(Engine e);
 bool is_fuzzer(Engine e);
+bool coverage_only(Engine e);  // a fuzzer of the fuzz-cov build
 
 // Where the programs a measurement starts live.
 struct Programs {

@@ -131,8 +131,7 @@ std::string string_difference(const std::string& a, const std::string& b) {
   if (i < 24 && a.size() <= kShownText && b.size() <= kShownText) return "";
   std::string where = "first differs at byte " + std::to_string(i) + " (lengths " + std::to_string(a.size()) + " and " +
                       std::to_string(b.size()) + ")";
-  std::size_t from = i > 16 ? i - 16 : 0;
-  while (from > 0 && (static_cast<unsigned char>(a[from]) & 0xC0) == 0x80) --from;
+  std::size_t from = utf8_prefix(a, i > 16 ? i - 16 : 0).size();
   auto around = [&](const std::string& s) {
     if (from >= s.size()) return std::string("(ends before)");
     Json shown = "…" + std::string(utf8_prefix(std::string_view(s).substr(from), 48)) + "…";
