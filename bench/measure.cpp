@@ -47,6 +47,7 @@ Measurement campaign(const Task& t, const Programs& p, const fs::path& work) {
   std::ostringstream log;
   std::atomic<bool> stop{false};
   CampaignResult r = run_campaign(o, "savefuzz", log, stop);
+  for (const SavedFinding& f : r.findings) discard_data(f.finding.data_dir);  // a measurement reports none
   Measurement m{t};
   if (r.findings.empty()) {
     m.seconds = r.seconds;
@@ -73,7 +74,7 @@ std::optional<std::uint64_t> stat(const std::string& log, const std::string& key
 }
 
 // The in-process reference target with `mutant` planted, and how save_path_fuzzer's oracle
-// (fuzz_oracle.cpp) runs a scenario on it.
+// (fuzz_oracle.cpp) runs a scenario on it: no data directory kept, as nothing here reports one.
 TargetSource records_with(const std::string& mutant) {
   TargetOptions options;
   options.builtin = "records";
@@ -81,7 +82,7 @@ TargetSource records_with(const std::string& mutant) {
   validate(options);
   return target_source(options);
 }
-constexpr RunnerOptions kFuzzRunner{true, 0};
+constexpr RunnerOptions kFuzzRunner{true, 0, false, false};
 
 bool shows_mutant(const Scenario& s, const std::string& mutant) {
   return run_scenario(s, *records_with(mutant).make(0), kFuzzRunner).finding.has_value();

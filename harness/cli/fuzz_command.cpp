@@ -171,6 +171,7 @@ class FuzzSession {
     if (std::find(seen_.begin(), seen_.end(), sig) != seen_.end()) {
       std::cout << "savefuzz: " << input.string() << " fails like an earlier input (" << invariant_name(sig.invariant)
                 << ")\n";
+      discard_data(r.finding->data_dir);
       return 0;
     }
     seen_.push_back(sig);
@@ -182,6 +183,7 @@ class FuzzSession {
       if (std::find(seen_.begin(), seen_.end(), diagnosed) != seen_.end()) {
         std::cout << "savefuzz: " << input.string() << " fails like an earlier input once localized ("
                   << invariant_name(diagnosed.invariant) << ")\n";
+        discard_data(d.finding.data_dir);
         return 0;
       }
       seen_.push_back(diagnosed);

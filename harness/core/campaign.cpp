@@ -212,6 +212,7 @@ void work(Shared& sh) {
       std::lock_guard lock(sh.mu);
       if (std::find(sh.known_signatures.begin(), sh.known_signatures.end(), sig) != sh.known_signatures.end()) {
         ++sh.result.known_repeats;
+        discard_data(run.result.finding->data_dir);
         continue;
       }
     }
@@ -220,7 +221,10 @@ void work(Shared& sh) {
       std::uint64_t at = sh.halt_at;
       while (index < at && !sh.halt_at.compare_exchange_weak(at, index)) {
       }
-      if (index > sh.halt_at) break;  // a case before this one failed: it is the finding
+      if (index > sh.halt_at) {  // a case before this one failed: it is the finding
+        discard_data(run.result.finding->data_dir);
+        break;
+      }
     }
 
     double seconds_to_find = since(sh.t0);

@@ -124,6 +124,13 @@ Diagnosis diagnose(const Scenario& failing, const Finding& finding, const Target
   };
 
   Diagnosis d{failing, finding};
+  // The data directories the runs below keep: only the reported finding's stays (discard_data).
+  std::vector<std::string> kept{finding.data_dir};
+  auto reported_run = [&](const Scenario& c) {
+    RunResult r = run_checked(c, target, recorded);
+    if (r.finding) kept.push_back(r.finding->data_dir);
+    return r;
+  };
   // Counted here rather than from what localize returns: a try that localizes nothing costs too.
   auto on_new_targets = [&](const Scenario& c) {
     ++d.localize_runs;
@@ -159,12 +166,12 @@ Diagnosis diagnose(const Scenario& failing, const Finding& finding, const Target
       ShrinkResult shrunk = shrink_with(reused);
       // Shown on a new target before it is reported: a try that failed only because of what an
       // earlier try left behind would otherwise make a scenario no one can replay.
-      RunResult again = run_checked(shrunk.scenario, target, recorded);
+      RunResult again = reported_run(shrunk.scenario);
       if (reused && !stopped() && (!again.finding || !(signature_of(*again.finding) == shrunk.signature))) {
         std::size_t runs = shrunk.runs;
         shrunk = shrink_with(false);
         shrunk.runs += runs;
-        again = run_checked(shrunk.scenario, target, recorded);
+        again = reported_run(shrunk.scenario);
       }
       d.shrink_runs += shrunk.runs;
       d.scenario = std::move(shrunk.scenario);
@@ -188,6 +195,8 @@ Diagnosis diagnose(const Scenario& failing, const Finding& finding, const Target
       wanted = signature_of(relocated->finding);
     }
   }
+  for (const auto& dir : kept)
+    if (dir != d.finding.data_dir) discard_data(dir);
   if (!stopped() && o.reproduce > 0) {
     d.finding.replays = o.reproduce;
     d.finding.reproduced = count_reproductions(d.scenario, shown, target, runner, o.reproduce,

@@ -52,7 +52,9 @@ struct Diagnosis {
 
 // Localizes `finding` of `failing` and takes the invariant from there; shrinks from the
 // localized scenario, keeping that invariant (or moving to a more specific one); localizes the
-// result again; and replays it on new targets. The finding is always returned, flaky or not.
+// result again; and replays it on new targets. The finding is always returned, flaky or not,
+// with the data directory of the run that shows it: one `finding` kept is removed when that run
+// is another (see discard_data).
 Diagnosis diagnose(const Scenario& failing, const Finding& finding, const TargetSource& target,
                    const RunnerOptions& runner, const DiagnoseOptions& options);
 

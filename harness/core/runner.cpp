@@ -4,6 +4,7 @@
 #include "harness/core/runner.h"
 
 #include <algorithm>
+#include <filesystem>
 #include <limits>
 #include <set>
 
@@ -448,6 +449,12 @@ void Coverage::add(const Coverage& o) {
   faults_missed += o.faults_missed;
   fault_deaths += o.fault_deaths;
   for (std::size_t i = 0; i < situations.size(); ++i) situations[i] += o.situations[i];
+}
+
+void discard_data(const std::string& data_dir) {
+  if (data_dir.empty()) return;
+  std::error_code ec;
+  std::filesystem::remove_all(data_dir, ec);  // already gone or not ours to remove: nothing to do
 }
 
 RunResult run_scenario(const Scenario& scenario, Target& target, const RunnerOptions& options) {

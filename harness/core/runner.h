@@ -84,4 +84,10 @@ struct RunResult {
 // target is left running.
 RunResult run_scenario(const Scenario& scenario, Target& target, const RunnerOptions& options);
 
+// Removes the data directory a finding kept, for a finding nothing will report: a repeat of one
+// already saved, or a run a diagnosis replaced with its own. Kept directories live on a tmpfs by
+// default, in memory: a night of fuzzing or a benchmark's thousands of findings would otherwise
+// fill it with directories no report names.
+void discard_data(const std::string& data_dir);
+
 }  // namespace savefuzz

@@ -93,7 +93,9 @@ SessionRun Session::run(const Scenario& s, const RunnerOptions& runner) {
   std::vector<Scenario> ran = std::move(since_start_);
   retire();  // its data directory stays for the report; the next scenario gets a new target
   if (!reused) return out;
-  // Every finding is shown on a new target before it is reported.
+  // Every finding is shown on a new target before it is reported, and what is reported is what
+  // that shows: the reused target's data directory is no finding's (discard_data).
+  discard_data(out.result.finding->data_dir);
   RunResult again = run_scenario(s, *source_.make(runner.seed), fresh(runner));
   std::size_t requests = out.result.requests + again.requests;
   if (again.finding) {

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <unistd.h>
 
+#include <cstdlib>
 #include <cstring>
 
 #include "harness/core/target.h"
@@ -13,6 +14,9 @@
 namespace savefuzz {
 
 std::filesystem::path default_data_root() {
+  // The fuzzers take no flags of savefuzz's: this is how their data directories, and those of any
+  // command not given --data-root, go elsewhere than the tmpfs.
+  if (const char* env = std::getenv("SAVEFUZZ_DATA_ROOT"); env && *env) return env;
   std::error_code ec;
   if (std::filesystem::is_directory("/dev/shm", ec)) return "/dev/shm";
   return std::filesystem::temp_directory_path();

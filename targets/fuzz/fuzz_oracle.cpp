@@ -3,6 +3,7 @@
 
 #include <cstdlib>
 #include <iostream>
+#include <optional>
 
 #include "harness/core/asan.h"
 #include "harness/core/report.h"
@@ -43,12 +44,18 @@ void check_or_abort(const Scenario& scenario, const char* replay_hint) {
   // One target for every input: each run starts it afresh (a new in-memory store, its data
   // directory emptied), so nothing of an input reaches the next, and no input pays for a new
   // target and directory. It stops before the input ends (see InProcessTarget::stop).
-  static InProcessTarget target(InProcessOptions{.mutant = mutant()});
-  RunResult r = run_scenario(scenario, target, RunnerOptions{true, 0});
+  static std::optional<InProcessTarget> target;
+  if (!target) target.emplace(InProcessOptions{.mutant = mutant()});
+  // A finding keeps no data directory: `savefuzz replay` of the scenario keeps one, and the
+  // fuzzer's, on a tmpfs, would outlive the abort below: one per crash of a night's fuzzing.
+  RunnerOptions runner{true, 0};
+  runner.keep_data = false;
+  RunResult r = run_scenario(scenario, *target, runner);
   if (!r.finding) {
-    target.stop();
+    target->stop();
     return;
   }
+  target.reset();  // its data directory goes now: the abort skips destructors
   TargetOptions reference;
   reference.builtin = "records";
   if (mutant() != records::Mutant::none) reference.mutant = records::mutant_name(mutant());

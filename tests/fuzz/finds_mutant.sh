@@ -14,6 +14,9 @@ if [ ! -x "$fuzzers/save_path_fuzzer" ]; then
 fi
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
+# Every data directory of this test, the fuzzer processes' included, goes here, where it is counted.
+export SAVEFUZZ_DATA_ROOT="$work/data"
+mkdir "$SAVEFUZZ_DATA_ROOT"
 if [ "$seeds" = withheld ]; then
   mkdir -p "$work/corpus/seeds/save_path_fuzzer"
   cp -r "$corpus/dict" "$work/corpus/dict"
@@ -33,6 +36,15 @@ if [ "$status" -ne 1 ]; then
   exit 1
 fi
 echo "command: $(head -1 "$work/fuzz/save_path_fuzzer.log")"
+# One data directory per saved finding (its replay's); none from the crashing fuzzer processes,
+# the seeds' filter above, or the runs a shrunk scenario's run replaced.
+kept=$(find "$SAVEFUZZ_DATA_ROOT" -mindepth 1 -maxdepth 1 -name 'savefuzz-data-*' | wc -l)
+saved=$(find "$work/findings" -maxdepth 1 -name '*.json' | wc -l)
+if [ "$kept" -ne "$saved" ]; then
+  echo "expected $saved kept data directories (one per finding), found $kept:"
+  ls -l "$SAVEFUZZ_DATA_ROOT"
+  exit 1
+fi
 for f in "$work"/findings/*.json; do
   echo "== replaying $f"
   "$savefuzz" replay --target records --mutant "$mutant" "$f"

@@ -2,7 +2,7 @@
 # `savefuzz fuzz --keep-going` against one planted bug: libFuzzer keeps every crash input, and
 # several inputs of the one bug may first fail at different steps (a lost save seen by a read
 # or by the final sweep). savefuzz saves one scenario per bug as it names it once localized and
-# counts the others. Exit 77 (skipped) when the coverage-only build does not exist.
+# counts the others; only the saved findings keep a data directory. Exit 77 (skipped) when the coverage-only build does not exist.
 # usage: keep_going_saves_each_bug_once.sh SAVEFUZZ FUZZER_DIR CORPUS_ROOT TIME
 set -eu
 savefuzz=$1 fuzzers=$2 corpus=$3 time=$4
@@ -12,6 +12,8 @@ if [ ! -x "$fuzzers/save_path_fuzzer" ]; then
 fi
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
+export SAVEFUZZ_DATA_ROOT="$work/data"  # the fuzzer processes' too
+mkdir "$SAVEFUZZ_DATA_ROOT"
 status=0
 "$savefuzz" fuzz --coverage-only --fuzzer save_path_fuzzer --fuzzer-dir "$fuzzers" --mutant share-skips-save \
   --keep-going --time "$time" --corpus-root "$corpus" --no-seeds --work-dir "$work/fuzz" \
@@ -37,4 +39,9 @@ if [ "$saved" -ne "$(echo "$names" | wc -l)" ]; then
   echo "FAIL: $saved scenario files for $(echo "$names" | wc -l) findings printed"
   exit 1
 fi
-echo "PASS: $crash_inputs crash inputs, $saved saved"
+kept=$(find "$SAVEFUZZ_DATA_ROOT" -mindepth 1 -maxdepth 1 -name 'savefuzz-data-*' | wc -l)
+if [ "$kept" -ne "$saved" ]; then
+  echo "FAIL: $kept data directories kept for $saved saved findings (each crash and repeat leaves none)"
+  exit 1
+fi
+echo "PASS: $crash_inputs crash inputs, $saved saved, $kept data directories kept"

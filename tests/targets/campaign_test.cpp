@@ -1,6 +1,7 @@
 // Generation, shrinking and the campaign: deterministic cases, minimal scenarios, findings saved
 // as files that replay.
 #include <atomic>
+#include <filesystem>
 #include <thread>
 #include <sstream>
 
@@ -184,6 +185,13 @@ TEST_P(CampaignFinds, TheMutantAndShrinksItToNearTheShortestScenario) {
   ASSERT_EQ(r.findings.size(), 1u) << out.str();
   const SavedFinding& f = r.findings[0];
   EXPECT_LE(f.shrunk_steps, kShortest.at(GetParam()) + 2) << out.str();
+  // Only the reported finding's data directory stays: the failing case's, which the shrunk
+  // scenario's run replaced, is gone with every try's.
+  std::vector<std::filesystem::path> kept;
+  for (const auto& e : std::filesystem::directory_iterator(dir.path()))
+    if (e.path().filename().string().rfind("savefuzz-data-", 0) == 0) kept.push_back(e.path());
+  ASSERT_EQ(kept.size(), 1u) << out.str();
+  EXPECT_TRUE(std::filesystem::equivalent(kept[0], f.finding.data_dir)) << kept[0] << " " << f.finding.data_dir;
   // The saved file replays: same failure, same invariant.
   auto loaded = load_scenario(f.file);
   ASSERT_TRUE(std::holds_alternative<Scenario>(loaded));
