@@ -117,11 +117,36 @@ function(savefuzz_test name)
   target_include_directories(${name} PRIVATE ${PROJECT_SOURCE_DIR})
   # Tests that start programs (records-server, savefuzz) find them here.
   target_compile_definitions(${name} PRIVATE SAVEFUZZ_BIN_DIR="${CMAKE_RUNTIME_OUTPUT_DIRECTORY}")
-  gtest_discover_tests(${name} DISCOVERY_MODE PRE_TEST PROPERTIES TIMEOUT ${ARG_TIMEOUT})
+  gtest_discover_tests(${name} DISCOVERY_MODE PRE_TEST PROPERTIES TIMEOUT ${ARG_TIMEOUT}
+    ENVIRONMENT "SAVEFUZZ_DATA_ROOT=${SAVEFUZZ_TEST_DATA_ROOT}" FIXTURES_REQUIRED savefuzz_test_data)
   # gtest_discover_tests flattens list-valued properties, so a label list is applied by a CTest
   # include that runs after discovery, over the list of tests it found.
   set(label_file "${CMAKE_CURRENT_BINARY_DIR}/${name}_labels.cmake")
   file(WRITE "${label_file}"
     "foreach(t IN LISTS ${name}_TESTS)\n  set_tests_properties(\"\${t}\" PROPERTIES LABELS \"${ARG_LABELS}\")\nendforeach()\n")
   set_property(DIRECTORY APPEND PROPERTY TEST_INCLUDE_FILES "${label_file}")
+endfunction()
+
+# A finding keeps its data directory for the report, on a tmpfs by default: a test run leaves a
+# few dozen, and run after run they would fill the memory. The tests' go under one directory per
+# build (SAVEFUZZ_DATA_ROOT), emptied by a setup test each time tests start, so only the last
+# run's are there to look at.
+function(savefuzz_test_data_fixture)
+  string(MD5 build_id "${CMAKE_BINARY_DIR}")
+  string(SUBSTRING "${build_id}" 0 12 build_id)
+  if(IS_DIRECTORY /dev/shm)
+    set(root /dev/shm/savefuzz-tests-${build_id})
+  else()
+    set(root ${CMAKE_BINARY_DIR}/test-data)
+  endif()
+  set(SAVEFUZZ_TEST_DATA_ROOT ${root} CACHE INTERNAL "where the tests' findings keep their data directories")
+  add_test(NAME test_data_root_emptied COMMAND sh -c "rm -rf \"$0\" && mkdir -p \"$0\"" ${root})
+  set_tests_properties(test_data_root_emptied PROPERTIES FIXTURES_SETUP savefuzz_test_data)
+endfunction()
+
+# Puts the data directories of the tests added so far in this directory (add_test) in that root.
+function(savefuzz_tests_keep_data_apart)
+  get_property(tests DIRECTORY PROPERTY TESTS)
+  set_property(TEST ${tests} APPEND PROPERTY ENVIRONMENT "SAVEFUZZ_DATA_ROOT=${SAVEFUZZ_TEST_DATA_ROOT}")
+  set_property(TEST ${tests} APPEND PROPERTY FIXTURES_REQUIRED savefuzz_test_data)
 endfunction()
