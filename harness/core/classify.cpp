@@ -100,18 +100,25 @@ void History::record_control(std::size_t step, StepKind kind, const Request* r, 
   events_.push_back({step, {kind == StepKind::crash_during ? Event::crash_during : Event::crash, appointment}});
 }
 
-bool History::lost_saves_show_only_in_version(const std::string& appointment, std::int64_t lost,
-                                              bool with_crashed) const {
+std::vector<History::Save> History::last_saves(const std::string& appointment, std::int64_t lost,
+                                               bool with_crashed) const {
   auto it = saves_.find(appointment);
-  if (lost <= 0 || it == saves_.end()) return false;
+  if (lost <= 0 || it == saves_.end()) return {};
   std::vector<Save> saves;
   for (const Save& s : it->second)
     if (s.answered || with_crashed) saves.push_back(s);
-  if (saves.size() < static_cast<std::size_t>(lost)) return false;
-  if (!std::all_of(saves.end() - lost, saves.end(), [](const Save& s) { return s.unchanging; })) return false;
+  if (saves.size() < static_cast<std::size_t>(lost)) return {};
+  return {saves.end() - lost, saves.end()};
+}
+
+bool History::lost_saves_show_only_in_version(const std::string& appointment, std::int64_t lost,
+                                              bool with_crashed) const {
+  std::vector<Save> lost_saves = last_saves(appointment, lost, with_crashed);
+  if (lost_saves.empty() || !std::all_of(lost_saves.begin(), lost_saves.end(), [](const Save& s) { return s.unchanging; }))
+    return false;
   // >=: a crash_during is recorded at its own step.
   for (const auto& [s, e] : events_)
-    if (s >= saves.back().step && (e.first == Event::crash || e.first == Event::crash_during)) return true;
+    if (s >= lost_saves.back().step && (e.first == Event::crash || e.first == Event::crash_during)) return true;
   return false;
 }
 
@@ -119,6 +126,24 @@ bool History::restarted() const {
   for (const auto& [s, e] : events_)
     if (e.first == Event::crash || e.first == Event::crash_during) return true;
   return false;
+}
+
+Invariant History::explain_version(const std::string& appointment, std::int64_t lost, bool with_crashed) const {
+  auto it = saves_.find(appointment);
+  std::size_t since = it == saves_.end() || it->second.empty() ? 0 : it->second.back().step;
+  std::optional<Event> latest;
+  for (const auto& [s, e] : events_)
+    if (s > since && (e.first == Event::crash || e.first == Event::crash_during || e.second == appointment))
+      latest = e.first;
+  if (latest == Event::update) return Invariant::appointment_update_preserves_observation;
+  if (latest == Event::share) return Invariant::share_preserves_observation;
+  // Nothing since: the saves were acknowledged with their versions and not stored, and all they
+  // wrote were values already there.
+  std::vector<Save> lost_saves = last_saves(appointment, lost, with_crashed);
+  if (!latest && !lost_saves.empty() &&
+      std::all_of(lost_saves.begin(), lost_saves.end(), [](const Save& s) { return s.unchanging && s.answered; }))
+    return Invariant::ack_durable;
+  return Invariant::version_monotonic;
 }
 
 Invariant History::explain_field(const std::string& appointment, std::size_t field, const std::string& expected,
@@ -180,7 +205,7 @@ Invariant classify(const Model& m, const Call& call, const std::vector<Response>
       // The state with the highest version is the one where the crashed save was applied.
       return history.lost_saves_show_only_in_version(r->str(Key::appointment), matching - a.version, matching == highest)
                  ? Invariant::ack_durable
-                 : Invariant::version_monotonic;
+                 : history.explain_version(r->str(Key::appointment), matching - a.version, matching == highest);
     }
     for (std::size_t i = 0; i < 4; ++i) {
       bool explained = std::any_of(outcomes.begin(), outcomes.end(), [&](const Response& p) {
@@ -230,7 +255,7 @@ Invariant classify(const Model& m, const Call& call, const std::vector<Response>
       // The fields are right and the version one too low: a lost save that wrote no new value.
       if (history.lost_saves_show_only_in_version(r->str(Key::appointment), e.version - a.version, false))
         return Invariant::ack_durable;
-      return Invariant::version_monotonic;
+      return history.explain_version(r->str(Key::appointment), e.version - a.version, false);
     }
     default:
       return Invariant::explicit_errors;

@@ -30,6 +30,14 @@ class History {
   // them applied).
   bool lost_saves_show_only_in_version(const std::string& appointment, std::int64_t lost, bool with_crashed) const;
 
+  // Why `appointment`'s observation reads with its fields right and a version `lost` below the
+  // expected one, once no crash explains it (lost_saves_show_only_in_version): the last step
+  // since its last save that could have changed it names the invariant (an update, a share); with
+  // none, saves that wrote no new value were acknowledged and not kept (ack-durable); otherwise
+  // the version is simply wrong. A save's answer carries the version, so a save that did not bump
+  // it diverged at its own answer, before this is asked.
+  Invariant explain_version(const std::string& appointment, std::int64_t lost, bool with_crashed) const;
+
   // Why field `field` of `appointment` reads `actual` where the model expected `expected`.
   Invariant explain_field(const std::string& appointment, std::size_t field, const std::string& expected,
                           const std::string& actual) const;
@@ -50,6 +58,10 @@ class History {
     bool unchanging;  // wrote no new value
     bool answered;    // false: the request of a crash_during
   };
+
+  // The last `lost` saves of `appointment` (crashed ones counted when `with_crashed`); none when
+  // it had fewer.
+  std::vector<Save> last_saves(const std::string& appointment, std::int64_t lost, bool with_crashed) const;
 
   std::map<std::string, std::array<Ack, 4>> acks_;
   std::map<std::string, std::vector<Save>> saves_;  // acknowledged or crashed, in order, by appointment

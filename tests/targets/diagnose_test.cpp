@@ -222,6 +222,40 @@ TEST(Diagnose, ALostSaveThatShowsOnlyInTheVersionIsAckDurable) {
   EXPECT_EQ(r.finding->invariant, Invariant::ack_durable) << r.finding->where;
 }
 
+// An update that resets an observation whose save wrote no new value ("" over ""): only the
+// version shows it, and the update is the step that changed it. Caught by a crash_during of the
+// update, the crash may have lost the save as well, so the shrinker replaces it with the plain
+// update, which names the update.
+TEST(Diagnose, AnUpdateThatChangesOnlyTheVersionIsNamedForTheUpdate) {
+  const char* save = R"({"op":"save_observation","as":"D1","appointment":"A1","fields":{"examen":""}})";
+  const char* update = R"({"op":"update_appointment","as":"D1","appointment":"A1","status":"booked"})";
+  auto mutant = records::Mutant::reschedule_clobbers_observation;
+  Finding plain = failure(with({req(save), req(update)}), mutant);
+  EXPECT_EQ(plain.invariant, Invariant::appointment_update_preserves_observation) << plain.where;
+
+  Scenario crashed = with({req(save), Step::crash_during(Call::of(Json::parse(update)))});
+  Finding f = failure(crashed, mutant);
+  EXPECT_EQ(f.invariant, Invariant::ack_durable) << "a crash after the save: it may have lost it";
+  Diagnosis d = diagnose(crashed, f, source(mutant), {}, {});
+  EXPECT_EQ(d.finding.invariant, Invariant::appointment_update_preserves_observation);
+  ASSERT_EQ(d.scenario.steps.size(), 6u);
+  EXPECT_TRUE(d.scenario.steps.back().is_request()) << "the crash was not needed";
+
+  // A save that does not bump the version says so in its own answer, before any update.
+  Finding unbumped = failure(with({req(save), req(update)}), records::Mutant::version_not_bumped);
+  EXPECT_EQ(unbumped.invariant, Invariant::version_monotonic);
+  EXPECT_EQ(unbumped.where, "step 5") << "the save's answer";
+}
+
+// A save acknowledged and not kept, with nothing after it, that wrote no new value: only the
+// version shows the lost save.
+TEST(Diagnose, AnAcknowledgedSaveNotKeptThatShowsOnlyInTheVersionIsAckDurable) {
+  Scenario s = with({req(kAttach), req(R"({"op":"share_document","as":"D1","document":"X1","with":"U1"})"),
+                     req(R"({"op":"save_observation","as":"D1","appointment":"A1","fields":{"motif":""}})")});
+  Finding f = failure(s, records::Mutant::share_skips_save);
+  EXPECT_EQ(f.invariant, Invariant::ack_durable) << f.where;
+}
+
 TEST(Diagnose, AFlakyFindingIsKeptAndLabelled) {
   // Every other new target has the bug: the finding fails on some replays and not on others.
   int made = 0;
