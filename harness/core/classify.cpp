@@ -65,7 +65,7 @@ void History::record(std::size_t step, const Request& r, const Response& actual,
             acks_[a][i] = {step, shared};
             unchanging = unchanging && old && old->fields[i] == *r.fields()[i];
           }
-        saves_[a].push_back({step, unchanging, answered});
+        saves_[a].push_back({step, unchanging, answered, shared});
       } else {
         rejected_.push_back({a, r.fields(), actual.error == ErrorCode::conflict});
       }
@@ -122,7 +122,8 @@ bool History::lost_saves_show_only_in_version(const std::string& appointment, st
   return false;
 }
 
-bool History::restarted() const {
+bool History::may_have_lost_acknowledged() const {
+  if (storage_failed_) return true;
   for (const auto& [s, e] : events_)
     if (e.first == Event::crash || e.first == Event::crash_during) return true;
   return false;
@@ -138,11 +139,13 @@ Invariant History::explain_version(const std::string& appointment, std::int64_t 
   if (latest == Event::update) return Invariant::appointment_update_preserves_observation;
   if (latest == Event::share) return Invariant::share_preserves_observation;
   // Nothing since: the saves were acknowledged with their versions and not stored, and all they
-  // wrote were values already there.
+  // wrote were values already there. Named as explain_field names a lost value.
   std::vector<Save> lost_saves = last_saves(appointment, lost, with_crashed);
   if (!latest && !lost_saves.empty() &&
       std::all_of(lost_saves.begin(), lost_saves.end(), [](const Save& s) { return s.unchanging && s.answered; }))
-    return Invariant::ack_durable;
+    return std::any_of(lost_saves.begin(), lost_saves.end(), [](const Save& s) { return s.while_shared; })
+               ? Invariant::share_preserves_observation
+               : Invariant::ack_durable;
   return Invariant::version_monotonic;
 }
 
@@ -220,11 +223,12 @@ Invariant classify(const Model& m, const Call& call, const std::vector<Response>
   if (expected.error != actual.error) {
     if (several_outcomes) return Invariant::all_or_nothing;
     if (!r) return Invariant::explicit_errors;
-    // The model knows every entity this request names: after a restart or crash, `not_found`
-    // means an acknowledged creation was lost. Without one it is a wrong answer.
-    if (actual.error == ErrorCode::not_found && history.restarted()) return Invariant::ack_durable;
+    // The model knows every entity this request names: after a crash or a failed write or sync,
+    // `not_found` means an acknowledged creation was lost. Without one it is a wrong answer.
+    if (actual.error == ErrorCode::not_found && history.may_have_lost_acknowledged()) return Invariant::ack_durable;
     // And a create answered ok where the id was taken: the acknowledged creation was lost.
-    if (actual.ok() && expected.error == ErrorCode::exists && history.restarted()) return Invariant::ack_durable;
+    if (actual.ok() && expected.error == ErrorCode::exists && history.may_have_lost_acknowledged())
+      return Invariant::ack_durable;
     if (!expected.error) return Invariant::explicit_errors;
     if (actual.ok() && (expected.error == ErrorCode::forbidden || expected.error == ErrorCode::not_found) &&
         !spec(r->op).mutating && r->has(Key::as))

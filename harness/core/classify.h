@@ -22,8 +22,13 @@ class History {
   // A restart, a crash, or a crash_during of `r` (which may then have touched an observation).
   void record_control(std::size_t step, StepKind kind, const Request* r, const Model& before);
 
-  // Whether the target was restarted, crashed, or crashed mid-request at any point so far.
-  bool restarted() const;
+  // A request whose write or sync failed, as a fault injected at it made it fail.
+  void record_storage_failure() { storage_failed_ = true; }
+
+  // Whether a crash, a crash_during or a failed write or sync came before: where a target that
+  // acknowledged before its change was durable loses what it acknowledged (a correct one loses
+  // nothing there, so a creation found gone since is a lost acknowledgement).
+  bool may_have_lost_acknowledged() const;
   // Whether the last `lost` acknowledged saves of `appointment` wrote only values its fields
   // already held, and a restart or crash came after them: losing them shows only in the version.
   // The saves of crash_during steps count when `with_crashed` (the state the read matches had
@@ -33,8 +38,9 @@ class History {
   // Why `appointment`'s observation reads with its fields right and a version `lost` below the
   // expected one, once no crash explains it (lost_saves_show_only_in_version): the last step
   // since its last save that could have changed it names the invariant (an update, a share); with
-  // none, saves that wrote no new value were acknowledged and not kept (ack-durable); otherwise
-  // the version is simply wrong. A save's answer carries the version, so a save that did not bump
+  // none, saves that wrote no new value were acknowledged and not kept (ack-durable, or
+  // share-preserves-observation if made while a document was shared, as explain_field names a
+  // lost value); otherwise the version is simply wrong. A save's answer carries the version, so a save that did not bump
   // it diverged at its own answer, before this is asked.
   Invariant explain_version(const std::string& appointment, std::int64_t lost, bool with_crashed) const;
 
@@ -57,6 +63,7 @@ class History {
     std::size_t step;
     bool unchanging;  // wrote no new value
     bool answered;    // false: the request of a crash_during
+    bool while_shared;  // a document of the appointment was shared
   };
 
   // The last `lost` saves of `appointment` (crashed ones counted when `with_crashed`); none when
@@ -67,6 +74,7 @@ class History {
   std::map<std::string, std::vector<Save>> saves_;  // acknowledged or crashed, in order, by appointment
   std::vector<Rejected> rejected_;
   std::vector<std::pair<std::size_t, std::pair<Event, std::string>>> events_;  // step, (event, appointment)
+  bool storage_failed_ = false;
 };
 
 // The invariant a divergence breaks. `outcomes` are the answers the allowed states predict (more

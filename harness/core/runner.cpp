@@ -259,12 +259,28 @@ class Run {
     const Request* r = call.request();
     if (r) history_.record(step, *r, actual, candidates_.front());
     if (r) situations_.request(candidates_.front(), *r, actual);
+    history_.record_storage_failure();
     if (actual.error != ErrorCode::unavailable) {
       Response unavailable{ErrorCode::unavailable, {}};
-      finding_ = Finding{Invariant::explicit_errors, step, where, call.wire, to_json(unavailable), answer_without_id(answer),
-                         "its " + std::string(fault.on == StorageFault::On::sync ? "sync" : "write") + " " +
-                             std::to_string(fault.n) + " failed (" + (fault.error == StorageFault::Errno::enospc ? "ENOSPC" : "EIO") +
-                             "), so it must answer unavailable and change nothing",
+      std::string failed = "its " + std::string(fault.on == StorageFault::On::sync ? "sync" : "write") + " " +
+                           std::to_string(fault.n) + " failed (" +
+                           (fault.error == StorageFault::Errno::enospc ? "ENOSPC" : "EIO") + ")";
+      // The failure may have taken an earlier change the target acknowledged before it was
+      // durable: the request then answers as if that creation were gone (not_found, or ok to
+      // creating it again), and the lost acknowledgement is the bug, not the answer's code.
+      Invariant inv = Invariant::explicit_errors;
+      if (r) {
+        Model without_fault = candidates_.front();
+        Response predicted = without_fault.apply(*r);
+        if (!(predicted == actual) &&
+            classify(candidates_.front(), call, {predicted}, actual, history_) == Invariant::ack_durable)
+          inv = Invariant::ack_durable;
+      }
+      finding_ = Finding{inv, step, where, call.wire, to_json(unavailable), answer_without_id(answer),
+                         inv == Invariant::ack_durable
+                             ? failed + " and it answers as if a creation acknowledged earlier were gone: the "
+                                        "failure lost what was acknowledged"
+                             : failed + ", so it must answer unavailable and change nothing",
                          {}, {}};
       return false;
     }

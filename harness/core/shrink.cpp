@@ -279,6 +279,11 @@ bool same_bug(const Signature& wanted, const Signature& got) {
   switch (wanted.invariant) {
     case Invariant::all_or_nothing: return got.invariant == Invariant::ack_durable || lost_by_step(got.invariant);
     case Invariant::ack_durable: return lost_by_step(got.invariant);
+    // And back: a loss named for a share or an update that stays once the scenario no longer
+    // shares (or updates) as it did was not that step's doing; it is an acknowledged value lost.
+    // Without this, a share that happened to come first would name a loss it plays no part in.
+    case Invariant::share_preserves_observation:
+    case Invariant::appointment_update_preserves_observation: return got.invariant == Invariant::ack_durable;
     default: return false;
   }
 }

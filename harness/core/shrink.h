@@ -39,7 +39,8 @@ struct ShrinkResult {
 // signature; the same invariant at a read instead of a write or the reverse (not for the
 // catch-alls: explicit-errors, protocol, target-alive, scenario-expect); or an invariant that
 // says more about the same lost value. Removing a crash_during (or making it a plain crash) can show that the value was simply
-// lost (all-or-nothing -> ack-durable), or lost by an update or a share (-> their invariants).
+// lost (all-or-nothing -> ack-durable), or lost by an update or a share (-> their invariants);
+// and removing a share or an update can show that the loss was not its doing (-> ack-durable).
 bool same_bug(const Signature& wanted, const Signature& got);
 
 // `fails(s)` runs s and returns its failure's signature, if it fails. Passes: remove chunks of

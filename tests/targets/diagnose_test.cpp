@@ -248,12 +248,30 @@ TEST(Diagnose, AnUpdateThatChangesOnlyTheVersionIsNamedForTheUpdate) {
 }
 
 // A save acknowledged and not kept, with nothing after it, that wrote no new value: only the
-// version shows the lost save.
-TEST(Diagnose, AnAcknowledgedSaveNotKeptThatShowsOnlyInTheVersionIsAckDurable) {
+// version shows the lost save, made while a document was shared (the 2023 incident's bug).
+TEST(Diagnose, AnAcknowledgedSaveNotKeptThatShowsOnlyInTheVersionIsALostValue) {
   Scenario s = with({req(kAttach), req(R"({"op":"share_document","as":"D1","document":"X1","with":"U1"})"),
                      req(R"({"op":"save_observation","as":"D1","appointment":"A1","fields":{"motif":""}})")});
   Finding f = failure(s, records::Mutant::share_skips_save);
-  EXPECT_EQ(f.invariant, Invariant::ack_durable) << f.where;
+  EXPECT_EQ(f.invariant, Invariant::share_preserves_observation) << f.where;
+}
+
+// The eleventh save drops its motif, shared document or not. Found with a document shared first,
+// the loss is named for the share; the shrinker removes the share, the loss stays, and so it is
+// named for what it is: an acknowledged value lost.
+TEST(Diagnose, ALossThatStaysWithoutTheShareIsNotNamedForIt) {
+  std::vector<Step> steps{req(kAttach), req(R"({"op":"share_document","as":"D1","document":"X1","with":"U1"})")};
+  for (int i = 1; i <= 11; ++i)
+    steps.push_back(req((R"({"op":"save_observation","as":"D1","appointment":"A1","fields":{"motif":"m)" +
+                         std::to_string(i) + R"("}})").c_str()));
+  Scenario s = with(std::move(steps));
+  auto mutant = records::Mutant::history_overflow_drops_motif;
+  Finding f = failure(s, mutant);
+  EXPECT_EQ(f.invariant, Invariant::share_preserves_observation) << "the save came while a document was shared";
+  Diagnosis d = diagnose(s, f, source(mutant), {}, {});
+  EXPECT_EQ(d.finding.invariant, Invariant::ack_durable);
+  for (const Step& st : d.scenario.steps)
+    if (st.is_request()) EXPECT_NE(st.call()->wire.value("op", ""), "share_document") << "the share was not needed";
 }
 
 TEST(Diagnose, AFlakyFindingIsKeptAndLabelled) {

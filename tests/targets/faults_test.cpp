@@ -98,6 +98,27 @@ TEST_P(BothTargets, AFailedCommitAnsweredOkIsNamedAtItsStep) {
   EXPECT_NE(r.finding->detail.find("sync 1 failed (EIO)"), std::string::npos) << r.finding->detail;
 }
 
+// A creation acknowledged before its commit, which the next request's failed write or sync takes
+// with it: that request answers as if the creation were gone. The acknowledgement is what broke.
+TEST_P(BothTargets, ACreationAFailedCommitTookIsNamedAckDurable) {
+  const char* practice = R"({"op":"create_practice","practice":"P2"})";
+  auto t = target("ack-before-commit");
+  RunResult again = run_scenario(
+      {"faults", "", {req(practice), with_fault(practice, {StorageFault::On::write, 1, StorageFault::Errno::enospc})}}, *t, {});
+  ASSERT_TRUE(again.finding);
+  EXPECT_EQ(again.finding->invariant, Invariant::ack_durable) << again.finding->detail;
+  EXPECT_EQ(again.finding->step, 2u);
+  EXPECT_NE(again.finding->detail.find("write 1 failed (ENOSPC)"), std::string::npos) << again.finding->detail;
+
+  t = target("ack-before-commit");
+  RunResult client = run_scenario(
+      {"faults", "", {req(practice), with_fault(R"({"op":"create_api_client","client":"C1","practice":"P2"})",
+                                                {StorageFault::On::sync, 1, StorageFault::Errno::eio})}},
+      *t, {});
+  ASSERT_TRUE(client.finding);
+  EXPECT_EQ(client.finding->invariant, Invariant::ack_durable) << client.finding->detail;
+}
+
 TEST_P(BothTargets, NoSyncLosesAcknowledgedSavesOnPowerLossOnly) {
   auto crash = target("no-sync");
   EXPECT_FALSE(run_scenario(world({req(kSave), Step::crash()}), *crash, {}).finding) << "a crash keeps the page cache";
