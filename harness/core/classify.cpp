@@ -129,13 +129,19 @@ bool History::may_have_lost_acknowledged() const {
   return false;
 }
 
+std::pair<std::size_t, std::optional<History::Event>> History::latest_event_since(const std::string& appointment,
+                                                                                  std::size_t since) const {
+  std::pair<std::size_t, std::optional<Event>> latest{since, std::nullopt};
+  for (const auto& [s, e] : events_)
+    if (s > since && (e.first == Event::crash || e.first == Event::crash_during || e.second == appointment))
+      latest = {s, e.first};
+  return latest;
+}
+
 Invariant History::explain_version(const std::string& appointment, std::int64_t lost, bool with_crashed) const {
   auto it = saves_.find(appointment);
   std::size_t since = it == saves_.end() || it->second.empty() ? 0 : it->second.back().step;
-  std::optional<Event> latest;
-  for (const auto& [s, e] : events_)
-    if (s > since && (e.first == Event::crash || e.first == Event::crash_during || e.second == appointment))
-      latest = e.first;
+  std::optional<Event> latest = latest_event_since(appointment, since).second;
   if (latest == Event::update) return Invariant::appointment_update_preserves_observation;
   if (latest == Event::share) return Invariant::share_preserves_observation;
   // Nothing since: the saves were acknowledged with their versions and not stored, and all they
@@ -160,13 +166,7 @@ Invariant History::explain_field(const std::string& appointment, std::size_t fie
   // The last step since the acknowledgement that could have taken the value names the
   // invariant. Once the divergence is localized (diagnose.h) that step is the one it first
   // showed after, so an unrelated crash or crash_during later on names nothing.
-  std::size_t at = ack.step;
-  std::optional<Event> latest;
-  for (const auto& [s, e] : events_)
-    if (s > at && (e.first == Event::crash || e.first == Event::crash_during || e.second == appointment)) {
-      at = s;
-      latest = e.first;
-    }
+  auto [at, latest] = latest_event_since(appointment, ack.step);
   // A later save that did not name this field took it away: the acknowledged value is lost,
   // whatever was shared.
   if (auto it = saves_.find(appointment); it != saves_.end() && !it->second.empty() && it->second.back().step > at)

@@ -40,8 +40,8 @@ class History {
   // since its last save that could have changed it names the invariant (an update, a share); with
   // none, saves that wrote no new value were acknowledged and not kept (ack-durable, or
   // share-preserves-observation if made while a document was shared, as explain_field names a
-  // lost value); otherwise the version is simply wrong. A save's answer carries the version, so a save that did not bump
-  // it diverged at its own answer, before this is asked.
+  // lost value); otherwise the version is simply wrong. A save's answer carries the version, so a
+  // save that did not bump it diverged at its own answer, before this is asked.
   Invariant explain_version(const std::string& appointment, std::int64_t lost, bool with_crashed) const;
 
   // Why field `field` of `appointment` reads `actual` where the model expected `expected`.
@@ -69,6 +69,10 @@ class History {
   // The last `lost` saves of `appointment` (crashed ones counted when `with_crashed`); none when
   // it had fewer.
   std::vector<Save> last_saves(const std::string& appointment, std::int64_t lost, bool with_crashed) const;
+  // The last step after `since` that could have changed `appointment`'s observation (an update
+  // or a share of it, any crash or crash_during) and what it was; {since, none} when none did.
+  std::pair<std::size_t, std::optional<Event>> latest_event_since(const std::string& appointment,
+                                                                  std::size_t since) const;
 
   std::map<std::string, std::array<Ack, 4>> acks_;
   std::map<std::string, std::vector<Save>> saves_;  // acknowledged or crashed, in order, by appointment

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <cstdlib>
 #include <cstring>
 
@@ -13,18 +14,30 @@
 
 namespace savefuzz {
 
+namespace {
+const char* data_root_from_environment() {
+  const char* env = std::getenv("SAVEFUZZ_DATA_ROOT");
+  return env && *env ? env : nullptr;
+}
+}  // namespace
+
 std::filesystem::path default_data_root() {
   // The fuzzers take no flags of savefuzz's: this is how their data directories, and those of any
   // command not given --data-root, go elsewhere than the tmpfs.
-  if (const char* env = std::getenv("SAVEFUZZ_DATA_ROOT"); env && *env) return env;
+  if (const char* env = data_root_from_environment()) return env;
   std::error_code ec;
   if (std::filesystem::is_directory("/dev/shm", ec)) return "/dev/shm";
   return std::filesystem::temp_directory_path();
 }
 
+std::string default_data_root_origin() {
+  return data_root_from_environment() ? "$SAVEFUZZ_DATA_ROOT" : "the default data root";
+}
+
 DataDir::DataDir(const std::filesystem::path& root) {
   std::string pattern = (root / "savefuzz-data-XXXXXX").string();
-  if (!mkdtemp(pattern.data())) throw SetupError("cannot create a data directory under " + root.string());
+  if (!mkdtemp(pattern.data()))
+    throw SetupError("cannot create a data directory under " + root.string() + ": " + std::strerror(errno));
   path_ = pattern;
   fd_ = open(path_.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 }

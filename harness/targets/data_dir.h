@@ -10,6 +10,8 @@ namespace savefuzz {
 // same, and throughput measures the harness and the target rather than the disk), else the
 // system temporary directory.
 std::filesystem::path default_data_root();
+// Where default_data_root() came from, for errors: "$SAVEFUZZ_DATA_ROOT" or "the default data root".
+std::string default_data_root_origin();
 
 // A fresh directory under `root`, removed on destruction unless keep() was called.
 class DataDir {

@@ -30,10 +30,15 @@ void validate(TargetOptions& o) {
     if (argv.empty()) throw SetupError("--target-cmd is empty");
     Subprocess::check_executable(argv[0]);
   }
-  if (o.data_root.empty()) o.data_root = default_data_root();
+  // Named for where it came from: a directory no flag named is a surprise to the user.
+  std::string data_root_from = "--data-root";
+  if (o.data_root.empty()) {
+    o.data_root = default_data_root();
+    data_root_from = default_data_root_origin();
+  }
   std::error_code ec;
   if (!std::filesystem::is_directory(o.data_root, ec))
-    throw SetupError("--data-root '" + o.data_root.string() + "' is not a directory");
+    throw SetupError(data_root_from + " '" + o.data_root.string() + "' is not a directory");
 }
 
 std::unique_ptr<Target> make_target(const TargetOptions& o, std::uint64_t seed) {

@@ -4,6 +4,7 @@
 #include <filesystem>
 #include <stdexcept>
 #include <string>
+#include <vector>
 
 #include <stdlib.h>
 
@@ -29,5 +30,13 @@ class TempDir {
  private:
   std::filesystem::path path_;
 };
+
+// The targets' data directories (savefuzz-data-*) left under `root`: those of reported findings.
+inline std::vector<std::filesystem::path> kept_data_dirs(const std::filesystem::path& root) {
+  std::vector<std::filesystem::path> kept;
+  for (const auto& e : std::filesystem::directory_iterator(root))
+    if (e.path().filename().string().rfind("savefuzz-data-", 0) == 0) kept.push_back(e.path());
+  return kept;
+}
 
 }  // namespace savefuzz::testing

@@ -48,14 +48,6 @@ CampaignResult campaign(const Case& c, Setting setting, const testing::TempDir& 
   return r;
 }
 
-// The data directories kept under the campaigns' root.
-std::size_t kept_data_dirs(const testing::TempDir& dir) {
-  std::size_t n = 0;
-  for (const auto& e : std::filesystem::directory_iterator(dir.path()))
-    n += e.path().filename().string().rfind("savefuzz-data-", 0) == 0;
-  return n;
-}
-
 class ProcessCampaign : public ::testing::TestWithParam<Case> {};
 
 TEST_P(ProcessCampaign, FindsTheSameWhateverTheWorkersAndResets) {
@@ -69,7 +61,7 @@ TEST_P(ProcessCampaign, FindsTheSameWhateverTheWorkersAndResets) {
   EXPECT_GT(first.starts.resets, 0u) << "cases before the finding ran on one reset process";
   // The reported finding's data directory alone stays: not the reused process's, whose finding
   // was shown again on a new one, nor the unshrunk case's.
-  EXPECT_EQ(kept_data_dirs(dir), 1u);
+  EXPECT_EQ(testing::kept_data_dirs(dir.path()).size(), 1u);
   EXPECT_TRUE(std::filesystem::exists(want.finding.data_dir)) << want.finding.data_dir;
   // The found-by command names the case's shape with the schedule off.
   auto saved = load_scenario(want.file);
@@ -92,7 +84,7 @@ TEST_P(ProcessCampaign, FindsTheSameWhateverTheWorkersAndResets) {
       EXPECT_EQ(r.starts.resets, 0u);
     }
   }
-  EXPECT_EQ(kept_data_dirs(dir), 3u) << "one per campaign, whatever its workers found after the finding";
+  EXPECT_EQ(testing::kept_data_dirs(dir.path()).size(), 3u) << "one per campaign, whatever its workers found after the finding";
 }
 
 // One mutant the save path shows in a plain case, one that needs a crash (a new process).

@@ -187,9 +187,7 @@ TEST_P(CampaignFinds, TheMutantAndShrinksItToNearTheShortestScenario) {
   EXPECT_LE(f.shrunk_steps, kShortest.at(GetParam()) + 2) << out.str();
   // Only the reported finding's data directory stays: the failing case's, which the shrunk
   // scenario's run replaced, is gone with every try's.
-  std::vector<std::filesystem::path> kept;
-  for (const auto& e : std::filesystem::directory_iterator(dir.path()))
-    if (e.path().filename().string().rfind("savefuzz-data-", 0) == 0) kept.push_back(e.path());
+  std::vector<std::filesystem::path> kept = testing::kept_data_dirs(dir.path());
   ASSERT_EQ(kept.size(), 1u) << out.str();
   EXPECT_TRUE(std::filesystem::equivalent(kept[0], f.finding.data_dir)) << kept[0] << " " << f.finding.data_dir;
   // The saved file replays: same failure, same invariant.

@@ -11,6 +11,7 @@
 #include "harness/core/runner.h"
 #include "harness/core/session.h"
 #include "harness/targets/process_target.h"
+#include "harness/targets/target_options.h"
 #include "tests/support/temp_dir.h"
 
 namespace savefuzz {
@@ -228,6 +229,39 @@ TEST(ProcessTarget, DataDirectoryIsRemovedUnlessKeptForAFinding) {
     EXPECT_TRUE(std::filesystem::is_directory(r.finding->data_dir));
   }
   EXPECT_FALSE(std::filesystem::is_empty(root.path()));
+}
+
+// The error names where a data root no flag gave came from: the environment, not --data-root.
+TEST(TargetOptions, AMissingDataRootIsNamedForWhereItCameFrom) {
+  testing::TempDir root;
+  std::string missing = (root.path() / "gone").string();
+  const char* was = std::getenv("SAVEFUZZ_DATA_ROOT");
+  std::string saved = was ? was : "";
+  auto message = [](TargetOptions o) {
+    try {
+      validate(o);
+    } catch (const SetupError& e) {
+      return std::string(e.what());
+    }
+    return std::string("no error");
+  };
+  TargetOptions given;
+  given.builtin = "records";
+  given.data_root = missing;
+  EXPECT_EQ(message(given), "--data-root '" + missing + "' is not a directory");
+  setenv("SAVEFUZZ_DATA_ROOT", missing.c_str(), 1);
+  TargetOptions from_environment;
+  from_environment.builtin = "records";
+  std::string got = message(from_environment);
+  if (was) setenv("SAVEFUZZ_DATA_ROOT", saved.c_str(), 1); else unsetenv("SAVEFUZZ_DATA_ROOT");
+  EXPECT_EQ(got, "$SAVEFUZZ_DATA_ROOT '" + missing + "' is not a directory");
+  // A directory that cannot be made under the root says why.
+  try {
+    DataDir d(missing);
+    ADD_FAILURE() << "made a directory under a missing root";
+  } catch (const SetupError& e) {
+    EXPECT_NE(std::string(e.what()).find(missing + ": No such file or directory"), std::string::npos) << e.what();
+  }
 }
 
 TEST(SplitCommand, QuotesAndEscapesGroupWords) {
