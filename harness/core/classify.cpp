@@ -40,14 +40,27 @@ Invariant wrongly_allowed(const Model& m, const Request& r) {
   }
 }
 
-Invariant explain_list(const std::vector<ListedAppointment>& expected, const std::vector<ListedAppointment>& actual) {
-  std::set<std::string> want, got;
-  for (const auto& a : expected) want.insert(a.appointment);
+Invariant explain_list(const std::vector<ListedAppointment>& expected, const std::vector<ListedAppointment>& actual,
+                       const History& history) {
+  std::map<std::string, const ListedAppointment*> want;
+  std::set<std::string> got;
+  for (const auto& a : expected) want[a.appointment] = &a;
   for (const auto& a : actual) got.insert(a.appointment);
   for (const auto& id : got)
     if (!want.contains(id)) return Invariant::tenant_isolation;
-  if (want != got) return Invariant::ack_durable;
-  return Invariant::explicit_errors;  // same appointments, wrong content or order
+  if (want.size() != got.size()) return Invariant::ack_durable;
+  // Same appointments. After a crash or a failed write or sync, those listed where they were
+  // before an acknowledged update lost that update; other differences are wrong answers.
+  bool moved_back = false;
+  for (const auto& a : actual) {
+    ListedAppointment e = *want.at(a.appointment);
+    if (e == a) continue;
+    e.start = a.start;
+    e.status = a.status;
+    if (!(e == a) || !history.held_before_update(a.appointment, a.start, a.status)) return Invariant::explicit_errors;
+    moved_back = true;
+  }
+  return moved_back && history.may_have_lost_acknowledged() ? Invariant::ack_durable : Invariant::explicit_errors;
 }
 
 }  // namespace
@@ -71,9 +84,13 @@ void History::record(std::size_t step, const Request& r, const Response& actual,
       }
       break;
     }
-    case Op::update_appointment:
-      events_.push_back({step, {Event::update, r.str(Key::appointment)}});
+    case Op::update_appointment: {
+      const std::string& a = r.str(Key::appointment);
+      events_.push_back({step, {Event::update, a}});
+      if (actual.ok())
+        if (auto start = before.start_of(a)) before_updates_[a].insert({*start, *before.status_of(a)});
       break;
+    }
     case Op::share_document:
     case Op::unshare_document:
       if (auto a = before.appointment_of_document(r.str(Key::document)))
@@ -120,6 +137,12 @@ bool History::lost_saves_show_only_in_version(const std::string& appointment, st
   for (const auto& [s, e] : events_)
     if (s >= lost_saves.back().step && (e.first == Event::crash || e.first == Event::crash_during)) return true;
   return false;
+}
+
+bool History::held_before_update(const std::string& appointment, const std::string& start,
+                                 const std::string& status) const {
+  auto it = before_updates_.find(appointment);
+  return it != before_updates_.end() && it->second.contains({start, status});
 }
 
 bool History::may_have_lost_acknowledged() const {
@@ -229,6 +252,11 @@ Invariant classify(const Model& m, const Call& call, const std::vector<Response>
     // And a create answered ok where the id was taken: the acknowledged creation was lost.
     if (actual.ok() && expected.error == ErrorCode::exists && history.may_have_lost_acknowledged())
       return Invariant::ack_durable;
+    // And a document read refused where the model lets it through: the acknowledged share that
+    // allowed it was lost.
+    if (actual.error == ErrorCode::forbidden && !expected.error && r->op == Op::read_document &&
+        history.may_have_lost_acknowledged())
+      return Invariant::ack_durable;
     if (!expected.error) return Invariant::explicit_errors;
     if (actual.ok() && (expected.error == ErrorCode::forbidden || expected.error == ErrorCode::not_found) &&
         !spec(r->op).mutating && r->has(Key::as))
@@ -244,7 +272,7 @@ Invariant classify(const Model& m, const Call& call, const std::vector<Response>
     case Op::save_observation: return Invariant::version_monotonic;
     case Op::list_appointments:
       return explain_list(std::get<std::vector<ListedAppointment>>(expected.body),
-                          std::get<std::vector<ListedAppointment>>(actual.body));
+                          std::get<std::vector<ListedAppointment>>(actual.body), history);
     case Op::read_document: {
       const auto& e = std::get<DocumentView>(expected.body);
       const auto& a = std::get<DocumentView>(actual.body);

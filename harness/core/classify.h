@@ -4,6 +4,7 @@
 #include <array>
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -44,6 +45,9 @@ class History {
   // save that did not bump it diverged at its own answer, before this is asked.
   Invariant explain_version(const std::string& appointment, std::int64_t lost, bool with_crashed) const;
 
+  // Whether `appointment` was at `start` with `status` before an acknowledged update moved it.
+  bool held_before_update(const std::string& appointment, const std::string& start, const std::string& status) const;
+
   // Why field `field` of `appointment` reads `actual` where the model expected `expected`.
   Invariant explain_field(const std::string& appointment, std::size_t field, const std::string& expected,
                           const std::string& actual) const;
@@ -77,6 +81,7 @@ class History {
   std::map<std::string, std::array<Ack, 4>> acks_;
   std::map<std::string, std::vector<Save>> saves_;  // acknowledged or crashed, in order, by appointment
   std::vector<Rejected> rejected_;
+  std::map<std::string, std::set<std::pair<std::string, std::string>>> before_updates_;  // (start, status)
   std::vector<std::pair<std::size_t, std::pair<Event, std::string>>> events_;  // step, (event, appointment)
   bool storage_failed_ = false;
 };

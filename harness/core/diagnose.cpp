@@ -3,6 +3,8 @@
 // scenario, its localization, its replays) is run on new targets.
 #include "harness/core/diagnose.h"
 
+#include "harness/core/version_loss.h"
+
 namespace savefuzz {
 namespace {
 
@@ -195,6 +197,13 @@ Diagnosis diagnose(const Scenario& failing, const Finding& finding, const Target
       wanted = signature_of(relocated->finding);
     }
   }
+  // Saves of no new value lost, or a version set back: one run with new values says which
+  // (version_loss.h). The replays below still count runs that fail as `shown`.
+  if (!stopped())
+    settle_version_loss(d.scenario, d.finding, [&](const Scenario& c) {
+      ++d.localize_runs;
+      return run_checked(c, target, quiet(runner, runner.final_sweep));  // as d.scenario showed it
+    });
   for (const auto& dir : kept)
     if (dir != d.finding.data_dir) discard_data(dir);
   if (!stopped() && o.reproduce > 0) {

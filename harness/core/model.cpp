@@ -230,6 +230,12 @@ std::optional<std::string> Model::start_of(const std::string& appointment) const
   return it->second.start;
 }
 
+std::optional<std::string> Model::status_of(const std::string& appointment) const {
+  auto it = appointments_.find(appointment);
+  if (it == appointments_.end()) return std::nullopt;
+  return it->second.status;
+}
+
 bool Model::has_shared_document(const std::string& appointment) const {
   return std::any_of(documents_.begin(), documents_.end(),
                      [&](const auto& d) { return d.second.appointment == appointment && !d.second.recipients.empty(); });

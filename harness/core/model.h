@@ -38,6 +38,7 @@ class Model {
   bool is_any_recipient(const std::string& who) const;
   std::optional<ObservationView> observation(const std::string& appointment) const;
   std::optional<std::string> start_of(const std::string& appointment) const;
+  std::optional<std::string> status_of(const std::string& appointment) const;
 
   bool operator==(const Model&) const = default;
 

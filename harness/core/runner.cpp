@@ -275,6 +275,11 @@ class Run {
         if (!(predicted == actual) &&
             classify(candidates_.front(), call, {predicted}, actual, history_) == Invariant::ack_durable)
           inv = Invariant::ack_durable;
+        // The answer it gives without the fault (a refusal, or ok): the failed write or sync may
+        // have been an earlier change's, acknowledged before it was durable, or the request's own
+        // (an audit row of a refusal; a commit it then ignored). Reading back what was acknowledged
+        // tells them apart; such a loss is the bug the user needs named.
+        if (predicted == actual && lost_on_read_back(*r, step, failed)) return false;
       }
       finding_ = Finding{inv, step, where, call.wire, to_json(unavailable), answer_without_id(answer),
                          inv == Invariant::ack_durable
@@ -402,9 +407,40 @@ class Run {
     candidates_ = std::move(unique);
   }
 
+  // After `r` (step `step`), whose `failed` I/O it answered as if it had not failed: whether the
+  // read-back (sweep) finds an acknowledged value or creation lost. That loss becomes the finding,
+  // named at `step`; any other divergence of the read-back is forgotten. No read shows a practice:
+  // creating each again does (`exists`), and changes the store only where the practice was lost.
+  bool lost_on_read_back(const Request& r, std::size_t step, const std::string& failed) {
+    // An ok leaves open whether the request's own change stayed: both states stand, so that only a
+    // loss of something else is seen.
+    std::size_t before = candidates_.size();
+    for (std::size_t i = 0; i < before; ++i) {
+      Model after = candidates_[i];
+      if (after.apply(r).ok() && !(after == candidates_[i])) candidates_.push_back(std::move(after));
+    }
+    std::string where = "read-back after step " + std::to_string(step);
+    sweep(step, where);
+    std::set<std::string> practices;
+    for (const Model& m : candidates_)
+      for (auto& id : m.ids_of(Kind::practice)) practices.insert(id);
+    for (const auto& p : practices)
+      if (finding_ || !exchange(Call::of(Request{Op::create_practice, {}}.set(Key::practice, p)), step, where,
+                                std::nullopt, true))
+        break;
+    if (finding_ && finding_->invariant == Invariant::ack_durable) {
+      finding_->detail = "step " + std::to_string(step) + ": " + failed + ", and it answered as without the fault; " +
+                         "this read-back shows what it lost, acknowledged earlier: " + finding_->detail;
+      return true;
+    }
+    finding_.reset();
+    return false;
+  }
+
   // Reads back every observation and document as every principal, and lists as every principal,
   // so that a lost or leaked value is seen even when the scenario never read it.
-  void sweep(std::size_t last_step) {
+  void sweep(std::size_t last_step) { sweep(last_step, "final sweep after step " + std::to_string(last_step)); }
+  void sweep(std::size_t last_step, const std::string& where) {
     std::set<std::string> principals, appointments, documents;
     for (const Model& m : candidates_) {
       for (Kind k : {Kind::practitioner, Kind::patient, Kind::api_client})
@@ -412,7 +448,6 @@ class Run {
       for (auto& id : m.ids_of(Kind::appointment)) appointments.insert(id);
       for (auto& id : m.ids_of(Kind::document)) documents.insert(id);
     }
-    std::string where = "final sweep after step " + std::to_string(last_step);
     for (const auto& as : principals) {
       for (const auto& a : appointments)
         if (!exchange(Call::of(Request{Op::read_observation, {}}.set(Key::as, as).set(Key::appointment, a)), last_step,

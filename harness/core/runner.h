@@ -16,7 +16,7 @@ namespace savefuzz {
 struct Finding {
   Invariant invariant;
   std::size_t step = 0;  // 1-based scenario step; 0 when the target failed to start
-  std::string where;     // "step 4", "probe after step 4", "final sweep after step 9", "start"
+  std::string where;     // "step 4", "probe after step 4", "read-back after step 4", "final sweep after step 9", "start"
   Json request;          // what was sent (or the control step)
   Json expected;         // the allowed answer, or an array of them after a crash_during
   Json actual;           // the target's answer; null when it gave none

@@ -3,10 +3,12 @@
 
 #include <dirent.h>
 #include <fcntl.h>
+#include <sys/file.h>
 #include <stdlib.h>
 #include <unistd.h>
 
 #include <cerrno>
+#include <chrono>
 #include <cstdlib>
 #include <cstring>
 
@@ -34,12 +36,13 @@ std::string default_data_root_origin() {
   return data_root_from_environment() ? "$SAVEFUZZ_DATA_ROOT" : "the default data root";
 }
 
-DataDir::DataDir(const std::filesystem::path& root) {
-  std::string pattern = (root / "savefuzz-data-XXXXXX").string();
+DataDir::DataDir(const std::filesystem::path& root, std::string_view prefix) {
+  std::string pattern = (root / (std::string(prefix) + "XXXXXX")).string();
   if (!mkdtemp(pattern.data()))
     throw SetupError("cannot create a data directory under " + root.string() + ": " + std::strerror(errno));
   path_ = pattern;
   fd_ = open(path_.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd_ >= 0) flock(fd_, LOCK_EX);  // released by the kernel however the process ends
 }
 
 bool DataDir::empty() {
@@ -67,6 +70,22 @@ void DataDir::clear() {
   for (std::filesystem::directory_iterator it(path_, ec), end; !ec && it != end; it.increment(ec))
     std::filesystem::remove_all(it->path(), ec);
   if (ec) throw SetupError("cannot empty the data directory " + path_.string() + ": " + ec.message());
+}
+
+void remove_abandoned_data_dirs(const std::filesystem::path& root, std::string_view prefix) {
+  // A directory made a moment ago may not be locked yet (mkdtemp, then open and flock).
+  const auto young = std::filesystem::file_time_type::clock::now() - std::chrono::minutes(1);
+  std::error_code ec;
+  for (std::filesystem::directory_iterator it(root, ec), end; !ec && it != end; it.increment(ec)) {
+    std::string name = it->path().filename().string();
+    std::error_code stat_ec;
+    if (name.rfind(prefix, 0) != 0 || !it->is_directory(stat_ec) || it->last_write_time(stat_ec) > young || stat_ec)
+      continue;
+    int fd = open(it->path().c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd < 0) continue;
+    if (flock(fd, LOCK_EX | LOCK_NB) == 0) std::filesystem::remove_all(it->path(), stat_ec);
+    close(fd);
+  }
 }
 
 DataDir::~DataDir() {

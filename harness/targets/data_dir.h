@@ -3,6 +3,7 @@
 
 #include <filesystem>
 #include <string>
+#include <string_view>
 
 namespace savefuzz {
 
@@ -13,10 +14,14 @@ std::filesystem::path default_data_root();
 // Where default_data_root() came from, for errors: "$SAVEFUZZ_DATA_ROOT" or "the default data root".
 std::string default_data_root_origin();
 
-// A fresh directory under `root`, removed on destruction unless keep() was called.
+inline constexpr std::string_view kDataDirPrefix = "savefuzz-data-";
+
+// A fresh directory under `root` named `prefix` and six random characters, removed on destruction
+// unless keep() was called. It is locked (flock) for as long as this object lives, so that
+// remove_abandoned_data_dirs can tell it from a directory whose process is gone.
 class DataDir {
  public:
-  explicit DataDir(const std::filesystem::path& root);
+  explicit DataDir(const std::filesystem::path& root, std::string_view prefix = kDataDirPrefix);
   ~DataDir();
   DataDir(const DataDir&) = delete;
   DataDir& operator=(const DataDir&) = delete;
@@ -35,5 +40,11 @@ class DataDir {
   int fd_ = -1;  // the directory, open for the life of this object: see empty()
   bool keep_ = false;
 };
+
+// Removes the directories under `root` named `prefix`* that no process holds and that are a
+// minute old or more: those of processes that ended without running destructors. A fuzzer ends
+// so on a timeout, an out-of-memory exit or a sanitizer report, and a night of fork-mode fuzzing
+// would leave one per child. For prefixes whose directories are never kept for a report.
+void remove_abandoned_data_dirs(const std::filesystem::path& root, std::string_view prefix);
 
 }  // namespace savefuzz

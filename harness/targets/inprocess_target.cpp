@@ -110,7 +110,7 @@ std::optional<TargetFault> InProcessTarget::start() {
   // The same directory again, emptied, unless a finding kept it: a fuzzer starts this target once
   // per input, and only a target writing beside its store (not through the VFS) leaves files.
   if (dir_ && !dir_->kept()) dir_->clear();
-  else dir_ = std::make_unique<DataDir>(options_.data_root);
+  else dir_ = std::make_unique<DataDir>(options_.data_root, options_.data_dir_prefix);
   next_id_ = 0;
   if (options_.in_memory && options_.from_image)
     if (const auto& image = fresh_image(options_.mutant, options_.data_root)) disk_.files().load(dir_->path(), *image);

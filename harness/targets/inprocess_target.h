@@ -18,6 +18,7 @@ struct InProcessOptions {
   bool in_memory = true;
   // In memory: each start begins from a copy of the store a first start made and closed.
   bool from_image = true;
+  std::string_view data_dir_prefix = kDataDirPrefix;  // see remove_abandoned_data_dirs
 };
 
 class InProcessTarget : public Target {

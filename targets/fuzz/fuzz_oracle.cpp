@@ -7,12 +7,16 @@
 
 #include "harness/core/asan.h"
 #include "harness/core/report.h"
+#include "harness/core/diagnose.h"
 #include "harness/core/runner.h"
 #include "harness/targets/inprocess_target.h"
 #include "harness/targets/target_options.h"
 
 namespace savefuzz::fuzz {
 namespace {
+
+// The oracle's data directories, never kept: told from those of savefuzz's commands, which may be.
+constexpr std::string_view kFuzzDataDirPrefix = "savefuzz-fuzz-";
 
 records::Mutant mutant() {
   static const records::Mutant m = [] {
@@ -45,7 +49,12 @@ void check_or_abort(const Scenario& scenario, const char* replay_hint) {
   // directory emptied), so nothing of an input reaches the next, and no input pays for a new
   // target and directory. It stops before the input ends (see InProcessTarget::stop).
   static std::optional<InProcessTarget> target;
-  if (!target) target.emplace(InProcessOptions{.mutant = mutant()});
+  if (!target) {
+    // Its directory goes with it, except when the fuzzer ends without destructors (a timeout, an
+    // out-of-memory exit, a sanitizer report): those earlier fuzzers left go now.
+    remove_abandoned_data_dirs(default_data_root(), kFuzzDataDirPrefix);
+    target.emplace(InProcessOptions{.mutant = mutant(), .data_dir_prefix = kFuzzDataDirPrefix});
+  }
   // A finding keeps no data directory: `savefuzz replay` of the scenario keeps one, and the
   // fuzzer's, on a tmpfs, would outlive the abort below: one per crash of a night's fuzzing.
   RunnerOptions runner{true, 0};
@@ -59,10 +68,13 @@ void check_or_abort(const Scenario& scenario, const char* replay_hint) {
   TargetOptions reference;
   reference.builtin = "records";
   if (mutant() != records::Mutant::none) reference.mutant = records::mutant_name(mutant());
+  // Named as `savefuzz replay` of the scenario names it: where the divergence first shows
+  // (diagnose.h), a few runs more on new targets, once per finding.
+  Finding finding = diagnose(scenario, *r.finding, target_source(reference), runner, {false, true, 0, {}, {}}).finding;
   Report report;
   report.replay.target_flags = target_flags(reference);
   std::string file = "SCENARIO.json";
-  print_outcome(std::cerr, report, {file, scenario.name, r.finding, {}, r.requests, 0});
+  print_outcome(std::cerr, report, {file, scenario.name, finding, {}, r.requests, 0});
   std::cerr << "savefuzz: the scenario is the input libFuzzer saves below (CRASH_FILE); " << replay_hint << "\n";
   std::abort();
 }

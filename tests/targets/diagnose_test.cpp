@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "harness/core/diagnose.h"
+#include "harness/core/version_loss.h"
 #include "harness/targets/inprocess_target.h"
 #include "tests/support/temp_dir.h"
 
@@ -220,6 +221,37 @@ TEST(Diagnose, ALostSaveThatShowsOnlyInTheVersionIsAckDurable) {
   r = run_scenario(s, *source(mutant).make(0), {});
   ASSERT_TRUE(r.finding);
   EXPECT_EQ(r.finding->invariant, Invariant::ack_durable) << r.finding->where;
+}
+
+// Saves that wrote no new value, a crash, and a recovery that sets the version back: read back,
+// the fields are right and the version too low, as if those saves were lost. Run again with each
+// save writing a new value, the values stay: the version was set back. The write-behind loss of
+// the test above, under the same experiment, loses the new values and stays ack-durable.
+TEST(Diagnose, AVersionSetBackAfterSavesOfNoNewValueIsVersionMonotonic) {
+  const char* same = R"({"op":"save_observation","as":"D1","appointment":"A1","fields":{"motif":""}})";
+  auto run_on = [](records::Mutant mutant) {
+    return [mutant](const Scenario& c) { return run_scenario(c, *source(mutant).make(0), {}); };
+  };
+  auto reset = records::Mutant::recovery_resets_version;
+  Scenario s = with({req(same), req(same), Step::crash()});
+  Finding f = failure(s, reset);
+  EXPECT_EQ(f.invariant, Invariant::ack_durable) << "one run alone cannot tell: " << f.where;
+  ASSERT_TRUE(loss_shows_only_in_version(f)) << f.expected << " " << f.actual;
+  Finding settled = f;
+  EXPECT_TRUE(settle_version_loss(s, settled, run_on(reset)));
+  EXPECT_EQ(settled.invariant, Invariant::version_monotonic);
+  EXPECT_NE(settled.detail.find("the version was set back"), std::string::npos) << settled.detail;
+  Diagnosis d = diagnose(s, f, source(reset), {}, {});
+  EXPECT_EQ(d.finding.invariant, Invariant::version_monotonic) << d.finding.where;
+  EXPECT_EQ(d.finding.reproduced, 3u);
+
+  auto behind = records::Mutant::write_behind_observation;
+  Scenario lost = with({req(same), Step::crash()});
+  Finding l = failure(lost, behind);
+  ASSERT_TRUE(loss_shows_only_in_version(l));
+  EXPECT_FALSE(settle_version_loss(lost, l, run_on(behind)));
+  EXPECT_EQ(l.invariant, Invariant::ack_durable);
+  EXPECT_EQ(diagnose(lost, failure(lost, behind), source(behind), {}, {}).finding.invariant, Invariant::ack_durable);
 }
 
 // An update that resets an observation whose save wrote no new value ("" over ""): only the

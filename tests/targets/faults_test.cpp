@@ -119,6 +119,42 @@ TEST_P(BothTargets, ACreationAFailedCommitTookIsNamedAckDurable) {
   EXPECT_EQ(client.finding->invariant, Invariant::ack_durable) << client.finding->detail;
 }
 
+// The failed request answers as it would without the fault (a refusal; ok to a new document), so
+// only reading back what was acknowledged shows what the failure took: a practitioner, a practice,
+// a share, an update. The loss is named, at the failed request, with the read that shows it.
+TEST_P(BothTargets, ALossTheFailedRequestDoesNotShowIsFoundByReadingBack) {
+  const char* practice = R"({"op":"create_practice","practice":"P2"})";
+  const char* practitioner = R"({"op":"create_practitioner","practitioner":"D2","practice":"P2","name":"","specialty":""})";
+  StorageFault write1{StorageFault::On::write, 1, StorageFault::Errno::enospc};
+  struct Case {
+    Scenario scenario;
+    std::string read_back;  // the op of the read that shows the loss
+  };
+  const char* share = R"({"op":"share_document","as":"D1","document":"X1","with":"U1"})";
+  const char* update = R"({"op":"update_appointment","as":"D1","appointment":"A1","start":"2024-01-02T10:00"})";
+  std::vector<Case> cases{
+      {{"practitioner", "", {req(practice), req(practitioner), with_fault(practice, write1)}}, "list_appointments"},
+      {{"practice", "", {req(practice), with_fault(R"({"op":"create_api_client","client":"C1","practice":"Q9"})", write1)}},
+       "create_practice"},
+      {world({req(kAttach), req(share), with_fault(kAttach, write1)}), "read_document"},
+      {world({req(update), with_fault(R"({"op":"attach_document","as":"D1","document":"X2","appointment":"A1","title":"t","content":"c"})",
+                                      write1)}),
+       "list_appointments"},
+  };
+  for (const Case& c : cases) {
+    auto t = target("ack-before-commit");
+    RunResult r = run_scenario(c.scenario, *t, {});
+    ASSERT_TRUE(r.finding) << c.scenario.name;
+    EXPECT_EQ(r.finding->invariant, Invariant::ack_durable) << c.scenario.name << ": " << r.finding->detail;
+    std::size_t last = c.scenario.steps.size();
+    EXPECT_EQ(r.finding->step, last) << c.scenario.name;
+    EXPECT_EQ(r.finding->where, "read-back after step " + std::to_string(last)) << c.scenario.name;
+    EXPECT_EQ(r.finding->request.value("op", ""), c.read_back) << c.scenario.name << ": " << r.finding->request;
+    EXPECT_NE(r.finding->detail.find("write 1 failed (ENOSPC), and it answered as without the fault"), std::string::npos)
+        << r.finding->detail;
+  }
+}
+
 TEST_P(BothTargets, NoSyncLosesAcknowledgedSavesOnPowerLossOnly) {
   auto crash = target("no-sync");
   EXPECT_FALSE(run_scenario(world({req(kSave), Step::crash()}), *crash, {}).finding) << "a crash keeps the page cache";

@@ -1,6 +1,7 @@
 // ProcessTarget turns every way a program can break the transport into a finding with evidence,
 // within its deadline, and leaves no process behind.
 #include <chrono>
+#include <fstream>
 
 #include <signal.h>
 #include <sys/wait.h>
@@ -262,6 +263,30 @@ TEST(TargetOptions, AMissingDataRootIsNamedForWhereItCameFrom) {
   } catch (const SetupError& e) {
     EXPECT_NE(std::string(e.what()).find(missing + ": No such file or directory"), std::string::npos) << e.what();
   }
+}
+
+// A directory no process holds and a minute old goes, contents and all; one held, one just made,
+// and one of another prefix stay.
+TEST(DataDir, AbandonedDirectoriesOfAPrefixAreRemoved) {
+  testing::TempDir root;
+  namespace fs = std::filesystem;
+  auto minutes_ago = fs::file_time_type::clock::now() - std::chrono::minutes(5);
+  DataDir held(root.path(), "savefuzz-sweep-");
+  fs::last_write_time(held.path(), minutes_ago);
+  fs::path abandoned = root.path() / "savefuzz-sweep-gone01";
+  fs::create_directories(abandoned / "inner");
+  std::ofstream(abandoned / "clean-shutdown").put('\n');
+  fs::last_write_time(abandoned, minutes_ago);
+  fs::path fresh = root.path() / "savefuzz-sweep-fresh1";
+  fs::create_directory(fresh);
+  fs::path other = root.path() / "savefuzz-data-other1";
+  fs::create_directory(other);
+  fs::last_write_time(other, minutes_ago);
+  remove_abandoned_data_dirs(root.path(), "savefuzz-sweep-");
+  EXPECT_FALSE(fs::exists(abandoned));
+  EXPECT_TRUE(fs::is_directory(held.path()));
+  EXPECT_TRUE(fs::is_directory(fresh));
+  EXPECT_TRUE(fs::is_directory(other));
 }
 
 TEST(SplitCommand, QuotesAndEscapesGroupWords) {
