@@ -217,14 +217,22 @@ Invariant classify(const Model& m, const Call& call, const std::vector<Response>
   // crash's other steps (or the crash itself) answer for.
   if (several_outcomes && r && r->op == Op::read_observation && !actual.error &&
       std::all_of(outcomes.begin(), outcomes.end(), [](const Response& p) { return !p.error; })) {
-    const auto& a = std::get<ObservationView>(actual.body);
-    // The fields of one outcome with another version: the version is wrong, not the request torn,
-    // unless the saves that version says were lost wrote no new value (then they were lost).
-    if (std::any_of(outcomes.begin(), outcomes.end(),
-                    [&](const Response& p) { return std::get<ObservationView>(p.body).fields == a.fields; })) {
+    auto view = [](const Response& p) -> const ObservationView& { return std::get<ObservationView>(p.body); };
+    const auto& a = view(actual);
+    // The fields of one outcome with the higher version of another: the crashed save counted and
+    // wrote none of its values, a torn request (the field loop below names it).
+    bool counted_without_values =
+        std::any_of(outcomes.begin(), outcomes.end(),
+                    [&](const Response& p) { return view(p).version == a.version && view(p).fields != a.fields; }) &&
+        std::any_of(outcomes.begin(), outcomes.end(),
+                    [&](const Response& p) { return view(p).fields == a.fields && view(p).version < a.version; });
+    // The fields of one outcome with another, lower version: the version is wrong, not the request
+    // torn, unless the saves that version says were lost wrote no new value (then they were lost).
+    if (!counted_without_values &&
+        std::any_of(outcomes.begin(), outcomes.end(), [&](const Response& p) { return view(p).fields == a.fields; })) {
       std::int64_t matching = std::numeric_limits<std::int64_t>::max(), highest = 0;
       for (const auto& p : outcomes) {
-        const auto& o = std::get<ObservationView>(p.body);
+        const auto& o = view(p);
         if (o.fields == a.fields) matching = std::min(matching, o.version);
         highest = std::max(highest, o.version);
       }
@@ -234,12 +242,10 @@ Invariant classify(const Model& m, const Call& call, const std::vector<Response>
                  : history.explain_version(r->str(Key::appointment), matching - a.version, matching == highest);
     }
     for (std::size_t i = 0; i < 4; ++i) {
-      bool explained = std::any_of(outcomes.begin(), outcomes.end(), [&](const Response& p) {
-        return std::get<ObservationView>(p.body).fields[i] == a.fields[i];
-      });
+      bool explained = std::any_of(outcomes.begin(), outcomes.end(),
+                                   [&](const Response& p) { return view(p).fields[i] == a.fields[i]; });
       if (!explained)
-        return history.explain_field(r->str(Key::appointment), i, std::get<ObservationView>(expected.body).fields[i],
-                                     a.fields[i]);
+        return history.explain_field(r->str(Key::appointment), i, view(expected).fields[i], a.fields[i]);
     }
     return Invariant::all_or_nothing;
   }

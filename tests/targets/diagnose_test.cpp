@@ -254,6 +254,27 @@ TEST(Diagnose, AVersionSetBackAfterSavesOfNoNewValueIsVersionMonotonic) {
   EXPECT_EQ(diagnose(lost, failure(lost, behind), source(behind), {}, {}).finding.invariant, Invariant::ack_durable);
 }
 
+// A crash_during of the save that takes the observation to version 11, which history-overflow
+// drops the motif of: read back, version 11 (the save counted) with the old motif. Not a version
+// wrong for its fields, as when a recovery sets it back: a save that wrote none of its values,
+// torn; shrunk, the plain save shows the acknowledged motif lost.
+TEST(Diagnose, ACrashedSaveThatCountedWithoutItsValuesIsTornNotAWrongVersion) {
+  std::vector<Step> saves;
+  for (int i = 1; i <= 10; ++i)
+    saves.push_back(Step::request(Call::of(Json{{"op", "save_observation"}, {"as", "D1"}, {"appointment", "A1"},
+                                                {"fields", {{"motif", "m" + std::to_string(i)}}}})));
+  saves.push_back(Step::crash_during(
+      Call::of(Json::parse(R"({"op":"save_observation","as":"D1","appointment":"A1","fields":{"motif":"toux"}})")), 1));
+  Scenario s = with(std::move(saves));
+  auto mutant = records::Mutant::history_overflow_drops_motif;
+  Finding f = failure(s, mutant);
+  EXPECT_EQ(f.invariant, Invariant::all_or_nothing) << f.where << " " << f.actual;
+  EXPECT_EQ(f.actual.value("version", 0), 11) << f.actual;
+  Diagnosis d = diagnose(s, f, source(mutant), {}, {});
+  EXPECT_EQ(d.finding.invariant, Invariant::ack_durable);
+  EXPECT_TRUE(d.scenario.steps.back().is_request()) << "the crash was not needed";
+}
+
 // An update that resets an observation whose save wrote no new value ("" over ""): only the
 // version shows it, and the update is the step that changed it. Caught by a crash_during of the
 // update, the crash may have lost the save as well, so the shrinker replaces it with the plain
