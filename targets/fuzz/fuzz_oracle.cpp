@@ -1,4 +1,5 @@
-// The scenario fuzzers' oracle: one run of the runner, reported like `savefuzz replay` reports.
+// The scenario fuzzers' oracle: one run of the runner, and a finding named and reported as
+// `savefuzz replay` names and reports it.
 #include "targets/fuzz/fuzz_oracle.h"
 
 #include <cstdlib>
@@ -6,8 +7,8 @@
 #include <optional>
 
 #include "harness/core/asan.h"
-#include "harness/core/report.h"
 #include "harness/core/diagnose.h"
+#include "harness/core/report.h"
 #include "harness/core/runner.h"
 #include "harness/targets/inprocess_target.h"
 #include "harness/targets/target_options.h"
