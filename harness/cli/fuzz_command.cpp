@@ -1,6 +1,6 @@
-// savefuzz fuzz: one libFuzzer process per fuzzer in turn (fork mode, so a crash does not end
-// the run), its output in a log; then every new crash input is decoded, replayed, shrunk and
-// saved as a scenario file, or reported with the command that reruns it.
+// savefuzz fuzz: libFuzzer for each fuzzer in turn (one process, or fork mode for several jobs
+// or to go on after a crash), its output in a log; then every new crash input is decoded,
+// replayed, shrunk and saved as a scenario file, or reported with the command that reruns it.
 #include "harness/cli/fuzz_command.h"
 
 #include <algorithm>
@@ -59,13 +59,19 @@ std::set<fs::path> artifacts_in(const fs::path& dir) {
   return out;
 }
 
-// The executions of the last status line libFuzzer printed, and executions per second over
-// `seconds` of wall time: in fork mode that sums every job (libFuzzer's own exec/s there is not).
+// The executions libFuzzer counted (its final stats in one process, printed at a crash too; in
+// fork mode, where only the jobs print those, its last status line), and executions per second
+// over `seconds` of wall time: in fork mode that sums every job (libFuzzer's own exec/s there is
+// not).
 std::string log_stats(const fs::path& log, double seconds) {
+  static const std::string kFinal = "stat::number_of_executed_units:";
   std::ifstream in(log);
-  std::string line, last;
-  while (std::getline(in, line))
-    if (line.find("exec/s") != std::string::npos && line.rfind('#', 0) == 0) last = line;
+  std::string line, last, final_stats;
+  while (std::getline(in, line)) {
+    if (line.rfind(kFinal, 0) == 0) final_stats = line.substr(kFinal.size());
+    else if (line.find("exec/s") != std::string::npos && line.rfind('#', 0) == 0) last = line;
+  }
+  if (!final_stats.empty()) last = final_stats;
   auto begin = last.find_first_of("0123456789");
   if (begin == std::string::npos) return "runs=? exec_per_sec=?";
   std::string runs = last.substr(begin, last.find_first_not_of("0123456789", begin) - begin);
@@ -107,10 +113,14 @@ class FuzzSession {
     auto before = artifacts_in(artifacts);
     bool scenario_fuzzer = fuzzer == "save_path_fuzzer" || fuzzer == "plain_save_path_fuzzer";
     long secs = std::max<long>(1, static_cast<long>(share.count() / 1000));
-    // Fork mode even for one job: the fuzzing process restarts after a crash, so --keep-going
-    // can go on collecting crash inputs.
-    std::vector<std::string> argv{bin.string(), "-fork=" + std::to_string(o_.jobs), "-max_total_time=" + std::to_string(secs),
-                                  "-timeout=30", "-rss_limit_mb=2560", "-artifact_prefix=" + artifacts.string() + "/"};
+    std::vector<std::string> argv{bin.string(), "-max_total_time=" + std::to_string(secs), "-timeout=30",
+                                  "-rss_limit_mb=2560", "-artifact_prefix=" + artifacts.string() + "/"};
+    // Fork mode for several jobs, and for one that goes on after a crash (the job restarts).
+    // Otherwise one process: a fork-mode job starts from a few of the corpus's inputs, finds
+    // again what the corpus had, and its parent runs each new input once more to merge it: one
+    // job runs about half the inputs per second one process does (bench/results/fuzz.md).
+    if (o_.jobs > 1 || o_.keep_going) argv.push_back("-fork=" + std::to_string(o_.jobs));
+    else argv.push_back("-print_final_stats=1");
     if (o_.keep_going) argv.insert(argv.end(), {"-ignore_crashes=1", "-ignore_timeouts=1", "-ignore_ooms=1"});
     auto search = search_flags(fuzzer, o_.corpus_root / "dict", o_.value_profile);
     argv.insert(argv.end(), search.begin(), search.end());
@@ -281,7 +291,7 @@ CLI::App* add_fuzz_command(CLI::App& app, FuzzOptions& o) {
       "fuzz", "run the libFuzzer entry points (fuzz preset) and turn what they find into scenario files");
   add_duration_option(*cmd, "--time", o.time,
                       "in all, shared evenly by the fuzzers (default " + format_duration(kDefaultFuzzTime) + ")");
-  cmd->add_option("--jobs", o.jobs, "parallel fuzzing processes per fuzzer (libFuzzer -fork); the summary's exec_per_sec sums them")
+  cmd->add_option("--jobs", o.jobs, "parallel fuzzing processes per fuzzer (libFuzzer -fork=N; one job without --keep-going is one process); the summary's exec_per_sec sums them")
       ->check(CLI::Range(1u, 1024u))
       ->capture_default_str();
   cmd->add_option("--fuzzer", o.fuzzers,

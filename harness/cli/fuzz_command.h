@@ -19,7 +19,7 @@ inline constexpr std::chrono::minutes kDefaultFuzzTime{10};
 
 struct FuzzOptions {
   std::optional<std::chrono::milliseconds> time;  // in all, shared evenly by the fuzzers (kDefaultFuzzTime)
-  unsigned jobs = 1;                              // libFuzzer -fork=N for each fuzzer
+  unsigned jobs = 1;                              // libFuzzer -fork=N for each fuzzer (one job without keep_going: one process)
   std::vector<std::string> fuzzers;               // default: save_path_fuzzer protocol_fuzzer scenario_fuzzer
   bool coverage_only = false;  // the fuzz-cov build (no sanitizers) rather than the fuzz build
   std::filesystem::path fuzzer_dir;               // default: build/fuzz/bin or build/fuzz-cov/bin, else beside savefuzz

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <memory>
+#include <string>
 
 #include "harness/core/target.h"
 #include "harness/targets/data_dir.h"
@@ -18,7 +19,9 @@ struct InProcessOptions {
   bool in_memory = true;
   // In memory: each start begins from a copy of the store a first start made and closed.
   bool from_image = true;
-  std::string_view data_dir_prefix = kDataDirPrefix;  // see remove_abandoned_data_dirs
+  // The data directory's name begins with it (see remove_abandoned_data_dirs). A copy: the
+  // target keeps its options, and outlives the text its caller passed.
+  std::string data_dir_prefix{kDataDirPrefix};
 };
 
 class InProcessTarget : public Target {

@@ -5,6 +5,7 @@
 #include <cstdlib>
 #include <iostream>
 #include <optional>
+#include <string>
 
 #include "harness/core/asan.h"
 #include "harness/core/diagnose.h"
@@ -54,7 +55,7 @@ void check_or_abort(const Scenario& scenario, const char* replay_hint) {
     // Its directory goes with it, except when the fuzzer ends without destructors (a timeout, an
     // out-of-memory exit, a sanitizer report): those earlier fuzzers left go now.
     remove_abandoned_data_dirs(default_data_root(), kFuzzDataDirPrefix);
-    target.emplace(InProcessOptions{.mutant = mutant(), .data_dir_prefix = kFuzzDataDirPrefix});
+    target.emplace(InProcessOptions{.mutant = mutant(), .data_dir_prefix = std::string(kFuzzDataDirPrefix)});
   }
   // A finding keeps no data directory: `savefuzz replay` of the scenario keeps one, and the
   // fuzzer's, on a tmpfs, would outlive the abort below: one per crash of a night's fuzzing.
