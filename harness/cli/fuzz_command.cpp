@@ -118,7 +118,7 @@ class FuzzSession {
     // Fork mode for several jobs, and for one that goes on after a crash (the job restarts).
     // Otherwise one process: a fork-mode job starts from a few of the corpus's inputs, finds
     // again what the corpus had, and its parent runs each new input once more to merge it: one
-    // job runs about half the inputs per second one process does (bench/results/fuzz.md).
+    // job ran three fifths of the inputs per second one process did (bench/results/fuzz.md).
     if (o_.jobs > 1 || o_.keep_going) argv.push_back("-fork=" + std::to_string(o_.jobs));
     else argv.push_back("-print_final_stats=1");
     if (o_.keep_going) argv.insert(argv.end(), {"-ignore_crashes=1", "-ignore_timeouts=1", "-ignore_ooms=1"});

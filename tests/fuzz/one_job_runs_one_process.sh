@@ -1,6 +1,6 @@
 #!/bin/sh
 # `savefuzz fuzz` with one job and no --keep-going runs libFuzzer as one process, not in fork
-# mode (whose one job runs about half the inputs per second), and its summary counts the
+# mode (whose one job ran three fifths of the inputs per second), and its summary counts the
 # executions libFuzzer's final stats give. Exit 77 (skipped) when the coverage-only build does
 # not exist.
 # usage: one_job_runs_one_process.sh SAVEFUZZ FUZZER_DIR CORPUS_ROOT
