@@ -88,6 +88,36 @@ std::string tail(const fs::path& log, std::size_t lines) {
   return out;
 }
 
+// libFuzzer only warns about a flag it does not know (a typo, `--` for `-`) and fuzzes on, so a
+// night's run could go without the flag its user asked for: every --libfuzzer-flag of the form
+// -name=value must name a flag the fuzzer's own -help=1 lists.
+void check_libfuzzer_flags(const fs::path& fuzzer, const std::vector<std::string>& flags, const fs::path& work_dir) {
+  fs::path help = work_dir / ".libfuzzer-help.log";
+  std::error_code ec;
+  fs::remove(help, ec);
+  run_logged({fuzzer.string(), "-help=1"}, "", help, Clock::now() + std::chrono::seconds(30));
+  std::set<std::string> known;
+  std::ifstream in(help);
+  for (std::string line; std::getline(in, line);) {
+    // " name<spaces><tab>default<tab>description"
+    if (line.size() < 2 || line[0] != ' ' || line[1] == ' ') continue;
+    known.insert(line.substr(1, line.find_first_of(" \t", 1) - 1));
+  }
+  in.close();
+  fs::remove(help, ec);
+  if (known.empty()) throw SetupError(fuzzer.string() + " -help=1 listed no flags: is it a libFuzzer binary?");
+  for (const auto& flag : flags) {
+    if (flag.empty() || flag[0] != '-') continue;  // an input or corpus folder, which libFuzzer takes as is
+    auto eq = flag.find('=');
+    std::string name = flag.substr(1, eq == std::string::npos ? std::string::npos : eq - 1);
+    if (eq == std::string::npos || !known.count(name))
+      throw SetupError("--libfuzzer-flag " + flag + ": " +
+                       (eq == std::string::npos ? "libFuzzer flags take the form -name=value"
+                                                : "libFuzzer has no flag '" + name + "'") +
+                       " (" + fuzzer.filename().string() + " -help=1 lists them)");
+  }
+}
+
 class FuzzSession {
  public:
   FuzzSession(const FuzzOptions& o, const std::string& program, const SarifOutput& sarif, EventLog* events)
@@ -140,6 +170,8 @@ class FuzzSession {
     std::ofstream(log, std::ios::app) << "\n";
     auto t0 = Clock::now();
     int code = run_logged(argv, scenario_fuzzer ? o_.mutant : "", log, Clock::now() + share + std::chrono::minutes(2));
+    // Executions per second over the fuzzing alone: replaying and shrinking the finds come after.
+    std::string stats = log_stats(log, std::chrono::duration<double>(Clock::now() - t0).count());
 
     std::vector<fs::path> found;
     for (const auto& a : artifacts_in(artifacts))
@@ -154,7 +186,6 @@ class FuzzSession {
       if (n && !sarif_.known(found_.back())) ++fresh;
     }
     auto took = std::chrono::duration_cast<std::chrono::seconds>(Clock::now() - t0).count();
-    std::string stats = log_stats(log, std::chrono::duration<double>(Clock::now() - t0).count());
     runs_.push_back({{"fuzzer", fuzzer}, {"seconds", took}, {"jobs", o_.jobs}, {"stats", stats},
                      {"crash_inputs", found.size()}, {"findings", findings}, {"corpus", corpus.string()}});
     std::cout << "SUMMARY: fuzzer=" << fuzzer << " seconds=" << took << " jobs=" << o_.jobs << " "
@@ -311,7 +342,7 @@ CLI::App* add_fuzz_command(CLI::App& app, FuzzOptions& o) {
   cmd->add_option("--work-dir", o.work_dir, "growing corpora, crash inputs and logs (default " + o.work_dir.string() + ")");
   cmd->add_option("--findings", o.findings_dir, "folder for finding scenario files (default " + o.findings_dir.string() + ")");
   cmd->add_option("--mutant", o.mutant, "a bug of the reference target, for the scenario fuzzers");
-  cmd->add_option("--libfuzzer-flag", o.libfuzzer_flags, "passed to libFuzzer as is, repeatable (e.g. -max_len=65536)");
+  cmd->add_option("--libfuzzer-flag", o.libfuzzer_flags, "passed to libFuzzer as is, repeatable (e.g. -max_len=65536); one the fuzzer's -help=1 does not list is an error");
   cmd->add_flag("--keep-going", o.keep_going, "go on after a finding until --time runs out (nightly runs)");
   cmd->add_flag("!--no-seeds", o.seeds, "start from the working corpus alone, not corpus/seeds/");
   cmd->add_flag("!--no-shrink", o.shrink, "save findings as decoded, without shrinking");
@@ -341,6 +372,7 @@ int run_fuzz(FuzzOptions o, const std::string& program) {
   fs::create_directories(o.work_dir, ec);
   fs::create_directories(o.findings_dir, ec);
   if (ec) throw SetupError("cannot create " + o.work_dir.string() + " or " + o.findings_dir.string() + ": " + ec.message());
+  if (!o.libfuzzer_flags.empty()) check_libfuzzer_flags(o.fuzzer_dir / o.fuzzers.front(), o.libfuzzer_flags, o.work_dir);
   SarifOutput sarif(o.sarif);
   EventOutput output(o.events, "savefuzz fuzz" + (o.mutant.empty() ? "" : " --mutant " + o.mutant));
   EventLog* events = output.log();
