@@ -94,6 +94,8 @@ void check_programs(const Options& o) {
                      ", or leave " + std::string(engine_name(e)) + " out with --engine");
   }
   Subprocess::check_executable(o.kill.programs.server.string());
+  if (std::find(o.kill.engines.begin(), o.kill.engines.end(), Engine::savefuzz_run) != o.kill.engines.end())
+    Subprocess::check_executable(o.kill.programs.savefuzz.string());
 }
 
 // <out>/latest.json of an earlier run, or null when there is none.
@@ -158,10 +160,11 @@ int run_bench(Options& o, const std::string& command) {
     if (!records::mutant_from_name(m) || m == "none") throw SetupError("unknown mutant '" + m + "'");
   // By default every engine but the coverage-only build's plain libFuzzer: its baseline runs
   // mostly miss, so each costs its whole budget (about two hours more at the README's budgets),
-  // and the ASan build's plain libFuzzer already shows what plain libFuzzer finds.
+  // and the ASan build's plain libFuzzer already shows what plain libFuzzer finds. Nor
+  // savefuzz-run, the in-process engine again with a process start, for the fuzzers' comparison.
   if (o.engines.empty())
     for (Engine e : kAllEngines)
-      if (e != Engine::plain_save_path_fuzzer_cov) k.engines.push_back(e);
+      if (e != Engine::plain_save_path_fuzzer_cov && e != Engine::savefuzz_run) k.engines.push_back(e);
   for (const auto& e : o.engines) {
     auto engine = engine_from_name(e);
     if (!engine) throw SetupError("unknown engine '" + e + "' (" + engine_names() + ")");
@@ -261,6 +264,7 @@ int main(int argc, char** argv) {
   Options o;
   fs::path bin_dir = fs::path(SAVEFUZZ_BIN_DIR);
   o.kill.programs.server = bin_dir / "records-server";
+  o.kill.programs.savefuzz = bin_dir / "savefuzz";
   o.kill.programs.fuzz_bin = fs::path(SAVEFUZZ_SOURCE_DIR) / "build" / "fuzz" / "bin";
   o.kill.programs.fuzz_cov_bin = fs::path(SAVEFUZZ_SOURCE_DIR) / "build" / "fuzz-cov" / "bin";
   o.kill.shortest_dir = fs::path(SAVEFUZZ_SOURCE_DIR) / "bench" / "shortest";
@@ -329,6 +333,7 @@ int main(int argc, char** argv) {
   measure_cmd->add_option("--budget-ms", m.budget_ms)->required()->check(CLI::PositiveNumber);
   measure_cmd->add_option("--work", m.work)->required();
   measure_cmd->add_option("--server", m.programs.server)->required();
+  measure_cmd->add_option("--savefuzz", m.programs.savefuzz)->required();
   measure_cmd->add_option("--fuzz-bin", m.programs.fuzz_bin)->required();
   measure_cmd->add_option("--fuzz-cov-bin", m.programs.fuzz_cov_bin)->required();
   measure_cmd->add_option("--dict-dir", m.programs.dict_dir)->required();

@@ -33,7 +33,8 @@ Measurement run_worker(const KillTableOptions& o, const Task& t) {
   std::vector<std::string> argv{o.program.string(), "measure", "--engine", std::string(engine_name(t.engine)),
                                 "--mutant", t.mutant, "--seed", std::to_string(t.seed),
                                 "--budget-ms", std::to_string(t.budget.count()), "--work", work.string(),
-                                "--server", o.programs.server.string(), "--fuzz-bin", o.programs.fuzz_bin.string(),
+                                "--server", o.programs.server.string(), "--savefuzz", o.programs.savefuzz.string(),
+                                "--fuzz-bin", o.programs.fuzz_bin.string(),
                                 "--fuzz-cov-bin", o.programs.fuzz_cov_bin.string(), "--dict-dir", o.programs.dict_dir.string(),
                                 "--seeds-dir", o.programs.seeds_dir.string()};
   Subprocess p(argv, {});

@@ -20,6 +20,7 @@ using Clock = std::chrono::steady_clock;
 
 constexpr std::string_view kEngineNames[] = {"in-process",
                                              "subprocess",
+                                             "savefuzz-run",
                                              "save_path_fuzzer",
                                              "save_path_fuzzer-seeds",
                                              "save_path_fuzzer-cov",
@@ -63,6 +64,37 @@ Measurement campaign(const Task& t, const Programs& p, const fs::path& work) {
   m.invariant = invariant_name(f.finding.invariant);
   m.localize_runs = f.localize_runs;
   m.reproduced = f.finding.reproduced;
+  return m;
+}
+
+// `savefuzz run` against the in-process reference target, from its process's start to its exit.
+Measurement savefuzz_run(const Task& t, const Programs& p, const fs::path& work) {
+  fs::path log = work / "run.log";
+  std::vector<std::string> argv{p.savefuzz.string(), "run", "--target", "records", "--mutant", t.mutant,
+                                "--seed", std::to_string(t.seed), "--jobs", "1",
+                                "--time", std::to_string(t.budget.count()) + "ms", "--no-shrink", "--reproduce", "0",
+                                "--no-progress", "--findings", (work / "findings").string(),
+                                "--data-root", (work / "data").string()};
+  fs::create_directories(work / "data");
+  auto t0 = Clock::now();
+  int code = run_logged(argv, "", log, t0 + t.budget + std::chrono::seconds(30));
+  Measurement m{t};
+  m.seconds = std::chrono::duration<double>(Clock::now() - t0).count();
+  std::stringstream text;
+  text << std::ifstream(log).rdbuf();
+  std::string out = text.str();
+  fs::remove_all(work / "data");  // the finding's kept data directory: a measurement reports none
+  if (auto at = out.rfind("steps="); at != std::string::npos) m.steps = std::stoull(out.substr(at + 6));
+  auto named = out.find("\nfinding: ");
+  if (code == 0 || named == std::string::npos) {
+    if (code != 0)
+      m.error = "savefuzz run exited with status " + std::to_string(code) + " and no finding; see " + log.string();
+    m.seconds = std::min(m.seconds, seconds_of(t.budget));
+    return m;
+  }
+  m.found = true;
+  named += 10;
+  m.invariant = out.substr(named, out.find(' ', named) - named);
   return m;
 }
 
@@ -175,7 +207,9 @@ std::string engine_names() {
 bool is_baseline(Engine e) {
   return e == Engine::plain_rapidcheck || e == Engine::plain_save_path_fuzzer || e == Engine::plain_save_path_fuzzer_cov;
 }
-bool is_fuzzer(Engine e) { return e != Engine::in_process && e != Engine::subprocess && e != Engine::plain_rapidcheck; }
+bool is_fuzzer(Engine e) {
+  return e != Engine::in_process && e != Engine::subprocess && e != Engine::savefuzz_run && e != Engine::plain_rapidcheck;
+}
 bool coverage_only(Engine e) {
   return e == Engine::save_path_fuzzer_cov || e == Engine::save_path_fuzzer_cov_seeds ||
          e == Engine::plain_save_path_fuzzer_cov;
@@ -195,6 +229,7 @@ Measurement measure(const Task& t, const Programs& p, const fs::path& work) {
   switch (t.engine) {
     case Engine::in_process:
     case Engine::subprocess: return campaign(t, p, work);
+    case Engine::savefuzz_run: return savefuzz_run(t, p, work);
     case Engine::save_path_fuzzer:
     case Engine::save_path_fuzzer_seeds:
     case Engine::save_path_fuzzer_cov:

@@ -16,10 +16,13 @@
 namespace savefuzz::bench {
 
 // save_path_fuzzer comes in both fuzz builds (`-cov`: coverage only), each from an empty corpus or
-// from the seeds (`-seeds`); plain libFuzzer is the baseline of each build.
+// from the seeds (`-seeds`); plain libFuzzer is the baseline of each build. savefuzz_run is the
+// in-process engine as a user starts it: `savefuzz run`, timed from its process's start like a
+// fuzzer, without shrinking or new-target replays, as a fuzzer's oracle names a finding.
 enum class Engine {
   in_process,
   subprocess,
+  savefuzz_run,
   save_path_fuzzer,
   save_path_fuzzer_seeds,
   save_path_fuzzer_cov,
@@ -30,6 +33,7 @@ enum class Engine {
 };
 inline constexpr Engine kAllEngines[] = {Engine::in_process,
                                          Engine::subprocess,
+                                         Engine::savefuzz_run,
                                          Engine::save_path_fuzzer,
                                          Engine::save_path_fuzzer_seeds,
                                          Engine::save_path_fuzzer_cov,
@@ -50,6 +54,7 @@ bool coverage_only(Engine e);  // a fuzzer of the fuzz-cov build
 // Where the programs a measurement starts live.
 struct Programs {
   std::filesystem::path server;        // records-server (release build)
+  std::filesystem::path savefuzz;      // savefuzz, of the same build
   std::filesystem::path fuzz_bin;      // the fuzz preset's bin folder (ASan + UBSan)
   std::filesystem::path fuzz_cov_bin;  // the fuzz-cov preset's bin folder (coverage only)
   std::filesystem::path dict_dir;      // corpus/dict

@@ -9,9 +9,11 @@
 #include <set>
 #include <sstream>
 #include <thread>
+#include <utility>
 
 #include <sys/utsname.h>
 
+#include "bench/measure.h"
 #include "harness/core/diagnose.h"
 
 namespace savefuzz::bench {
@@ -140,18 +142,27 @@ void kill_table(std::ostream& md, const Json& table, std::vector<std::string>& g
       else worst_in_process_median = std::max(worst_in_process_median, r["median_s"].get<double>());
     }
   }
-  // Each fuzzer's median against the in-process property engine's, mutant by mutant. A median
-  // the in-process engine lacks counts as its budget (it is longer), one the fuzzer lacks as
-  // infinite; a mutant neither has a median for is left out.
-  std::map<std::string, std::vector<double>> vs_in_process;
+  // Each fuzzer's median against the in-process property engine's, mutant by mutant: as the
+  // benchmark runs it (from its campaign's start) and, where measured, as `savefuzz run` (from its
+  // process's start, as a fuzzer is timed). A median the property engine lacks counts as its
+  // budget (it is longer), one the fuzzer lacks as infinite; a mutant neither has a median for is
+  // left out.
+  const std::pair<std::string, std::string> references[] = {
+      {"in-process", "the in-process engine's"},
+      {"savefuzz-run", "savefuzz run's (both timed from their process's start)"}};
+  std::map<std::pair<std::string, std::string>, std::vector<double>> vs_property;  // (fuzzer, reference)
   for (const auto& r : rows) {
-    const Json* in = find_row(rows, r.at("mutant"), "in-process");
-    if (r.at("baseline").get<bool>() || r.at("engine") == "in-process" || r.at("engine") == "subprocess" || !in) continue;
-    bool fuzzer_missed = r.at("median_s").is_null(), in_missed = in->at("median_s").is_null();
-    if (fuzzer_missed && in_missed) continue;
-    double in_s = in_missed ? in->at("budget_s").get<double>() : in->at("median_s").get<double>();
-    vs_in_process[r.at("engine").get<std::string>()].push_back(
-        fuzzer_missed ? std::numeric_limits<double>::infinity() : r["median_s"].get<double>() / std::max(in_s, 1e-3));
+    auto engine = engine_from_name(r.at("engine").get<std::string>());
+    if (r.at("baseline").get<bool>() || !engine || !is_fuzzer(*engine)) continue;
+    for (const auto& [reference, said] : references) {
+      const Json* in = find_row(rows, r.at("mutant"), reference);
+      if (!in) continue;
+      bool fuzzer_missed = r.at("median_s").is_null(), in_missed = in->at("median_s").is_null();
+      if (fuzzer_missed && in_missed) continue;
+      double in_s = in_missed ? in->at("budget_s").get<double>() : in->at("median_s").get<double>();
+      vs_property[{r.at("engine").get<std::string>(), said}].push_back(
+          fuzzer_missed ? std::numeric_limits<double>::infinity() : r["median_s"].get<double>() / std::max(in_s, 1e-3));
+    }
   }
   md << "\nBaselines, on their own:\n\n| mutant | baseline | found | budget s | median s | median steps | "
         "fewest steps in a miss |\n|---|---|---|---|---|---|---|\n";
@@ -178,10 +189,10 @@ void kill_table(std::ostream& md, const Json& table, std::vector<std::string>& g
                     std::to_string(kDefaultReproduce) + " new-target replays: " + std::to_string(flaky) + ".");
   goals.push_back("Shrunk length equal to the shortest (worst seed): " + std::to_string(shrunk_ok) + " of " +
                   std::to_string(shrunk_cells) + " cells that shrink.");
-  for (auto& [engine, ratios] : vs_in_process) {
+  for (auto& [compared, ratios] : vs_property) {
     std::sort(ratios.begin(), ratios.end());
     auto within = std::count_if(ratios.begin(), ratios.end(), [](double r) { return r <= 3; });
-    goals.push_back(engine + " median within 3× of the in-process engine's: " + std::to_string(within) + " of " +
+    goals.push_back(compared.first + " median within 3× of " + compared.second + ": " + std::to_string(within) + " of " +
                     std::to_string(ratios.size()) + " mutants (ratios " + fixed(ratios.front(), 1) + "× to " +
                     (std::isfinite(ratios.back()) ? fixed(ratios.back(), 1) + "×" : "a miss") + ").");
   }
