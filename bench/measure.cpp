@@ -67,6 +67,23 @@ Measurement campaign(const Task& t, const Programs& p, const fs::path& work) {
   return m;
 }
 
+// A program a measurement starts: its exit code, the seconds from its start to its exit, and what
+// it printed (kept in `log`).
+struct Ran {
+  int code;
+  double seconds;
+  std::string out;
+};
+Ran run_timed(const std::vector<std::string>& argv, const std::string& mutant, const fs::path& log,
+              std::chrono::milliseconds budget) {
+  auto t0 = Clock::now();
+  int code = run_logged(argv, mutant, log, t0 + budget + std::chrono::seconds(30));
+  double seconds = std::chrono::duration<double>(Clock::now() - t0).count();
+  std::stringstream text;
+  text << std::ifstream(log).rdbuf();
+  return {code, seconds, text.str()};
+}
+
 // `savefuzz run` against the in-process reference target, from its process's start to its exit.
 Measurement savefuzz_run(const Task& t, const Programs& p, const fs::path& work) {
   fs::path log = work / "run.log";
@@ -76,13 +93,9 @@ Measurement savefuzz_run(const Task& t, const Programs& p, const fs::path& work)
                                 "--no-progress", "--findings", (work / "findings").string(),
                                 "--data-root", (work / "data").string()};
   fs::create_directories(work / "data");
-  auto t0 = Clock::now();
-  int code = run_logged(argv, "", log, t0 + t.budget + std::chrono::seconds(30));
+  auto [code, seconds, out] = run_timed(argv, "", log, t.budget);
   Measurement m{t};
-  m.seconds = std::chrono::duration<double>(Clock::now() - t0).count();
-  std::stringstream text;
-  text << std::ifstream(log).rdbuf();
-  std::string out = text.str();
+  m.seconds = seconds;
   fs::remove_all(work / "data");  // the finding's kept data directory: a measurement reports none
   if (auto at = out.rfind("steps="); at != std::string::npos) m.steps = std::stoull(out.substr(at + 6));
   auto named = out.find("\nfinding: ");
@@ -148,13 +161,9 @@ Measurement fuzzer(const Task& t, const Programs& p, const fs::path& work) {
       argv.push_back(std::move(flag));
   argv.push_back(corpus.string());  // new inputs go to the first folder, so the seeds' copy stays as it was
   if (from_seeds(t.engine)) argv.push_back(seeds.string());
-  auto t0 = Clock::now();
-  int code = run_logged(argv, t.mutant, log, t0 + t.budget + std::chrono::seconds(30));
+  auto [code, seconds, out] = run_timed(argv, t.mutant, log, t.budget);
   Measurement m{t};
-  m.seconds = std::chrono::duration<double>(Clock::now() - t0).count();
-  std::stringstream text;
-  text << std::ifstream(log).rdbuf();
-  std::string out = text.str();
+  m.seconds = seconds;
   m.steps = stat(out, "stat::number_of_executed_units:").value_or(0);
   fs::path crash;
   for (const auto& e : fs::directory_iterator(artifacts))
