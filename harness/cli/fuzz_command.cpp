@@ -4,8 +4,11 @@
 #include "harness/cli/fuzz_command.h"
 
 #include <algorithm>
+#include <charconv>
 #include <fstream>
 #include <iostream>
+#include <map>
+#include <optional>
 #include <set>
 
 #include <unistd.h>
@@ -88,34 +91,71 @@ std::string tail(const fs::path& log, std::size_t lines) {
   return out;
 }
 
-// libFuzzer only warns about a flag it does not know (a typo, `--` for `-`) and fuzzes on, so a
-// night's run could go without the flag its user asked for: every --libfuzzer-flag of the form
-// -name=value must name a flag the fuzzer's own -help=1 lists.
+// libFuzzer only warns about a flag it does not know (a typo, `--` for `-`) and fuzzes on, and it
+// reads a number up to its first non-digit: -rss_limit_mb=2g is 2 MB, -max_total_time=8h is 8 s.
+// A night's run could go without what its user asked for, so every --libfuzzer-flag of the form
+// -name=value must name a flag the fuzzer's -help=1 lists, and libFuzzer must read its value as
+// given. One run of the fuzzer tells both: with -verbosity=2 before each flag, libFuzzer prints
+// "Flag: verbosity 2" and then "Flag: name value" as it reads the flag, then -help=1 lists its
+// flags and exits.
 void check_libfuzzer_flags(const fs::path& fuzzer, const std::vector<std::string>& flags, const fs::path& work_dir) {
-  fs::path help = work_dir / ".libfuzzer-help.log";
-  std::error_code ec;
-  fs::remove(help, ec);
-  run_logged({fuzzer.string(), "-help=1"}, "", help, Clock::now() + std::chrono::seconds(30));
-  std::set<std::string> known;
-  std::ifstream in(help);
-  for (std::string line; std::getline(in, line);) {
-    // " name<spaces><tab>default<tab>description"
-    if (line.size() < 2 || line[0] != ' ' || line[1] == ' ') continue;
-    known.insert(line.substr(1, line.find_first_of(" \t", 1) - 1));
-  }
-  in.close();
-  fs::remove(help, ec);
-  if (known.empty()) throw SetupError(fuzzer.string() + " -help=1 listed no flags: is it a libFuzzer binary?");
+  auto whole_number = [](const std::string& text) -> std::optional<long long> {
+    long long v = 0;
+    auto [end, err] = std::from_chars(text.data(), text.data() + text.size(), v);
+    if (err != std::errc() || end != text.data() + text.size()) return std::nullopt;
+    return v;
+  };
+  struct Flag {
+    std::string text, name, value;
+  };
+  std::vector<Flag> checked;  // in the order they are passed; verbosity is checked here alone
   for (const auto& flag : flags) {
     if (flag.empty() || flag[0] != '-') continue;  // an input or corpus folder, which libFuzzer takes as is
     auto eq = flag.find('=');
-    std::string name = flag.substr(1, eq == std::string::npos ? std::string::npos : eq - 1);
-    if (eq == std::string::npos || !known.count(name))
-      throw SetupError("--libfuzzer-flag " + flag + ": " +
-                       (eq == std::string::npos ? "libFuzzer flags take the form -name=value"
-                                                : "libFuzzer has no flag '" + name + "'") +
-                       " (" + fuzzer.filename().string() + " -help=1 lists them)");
+    if (eq == std::string::npos)
+      throw SetupError("--libfuzzer-flag " + flag + ": libFuzzer flags take the form -name=value");
+    Flag f{flag, flag.substr(1, eq - 1), flag.substr(eq + 1)};
+    if (f.name != "verbosity") checked.push_back(f);
+    else if (!whole_number(f.value)) throw SetupError("--libfuzzer-flag " + flag + ": give verbosity a whole number");
   }
+  fs::path help = work_dir / ".libfuzzer-help.log";
+  std::error_code ec;
+  fs::remove(help, ec);
+  std::vector<std::string> argv{fuzzer.string()};
+  for (const auto& f : checked) argv.insert(argv.end(), {"-verbosity=2", f.text});
+  argv.push_back("-help=1");
+  run_logged(argv, "", help, Clock::now() + std::chrono::seconds(30));
+  std::set<std::string> known;
+  std::vector<std::optional<std::string>> read;  // after each -verbosity=2: the line of the flag that follows it
+  std::ifstream in(help);
+  for (std::string line; std::getline(in, line);) {
+    if (line == "Flag: verbosity 2") read.emplace_back();
+    else if (line.rfind("Flag: ", 0) == 0 && !read.empty() && !read.back()) read.back() = line.substr(6);
+    else if (line.size() >= 2 && line[0] == ' ' && line[1] != ' ')
+      known.insert(line.substr(1, line.find_first_of(" \t", 1) - 1));  // " name<spaces><tab>default<tab>what"
+  }
+  in.close();
+  std::string out = tail(help, 4);
+  fs::remove(help, ec);
+  auto fail = [&](const Flag& f, const std::string& why) {
+    throw SetupError("--libfuzzer-flag " + f.text + ": " + why + " (" + fuzzer.filename().string() + " -help=1 lists the flags)");
+  };
+  for (std::size_t i = 0; i < checked.size(); ++i) {
+    const Flag& f = checked[i];
+    std::optional<std::string> line = i < read.size() ? read[i] : std::nullopt;
+    // A flag that stopped the fuzzer (std::stoul reads -seed=abc) has no line, nor do those after it.
+    if (known.empty() && !line)
+      throw SetupError("--libfuzzer-flag " + f.text + ": libFuzzer could not read '" + f.value + "'; it stopped with:\n" + out);
+    if (!known.empty() && !known.count(f.name)) fail(f, "libFuzzer has no flag '" + f.name + "'");
+    if (!line) fail(f, "libFuzzer did not read it");
+    if (*line == f.name + ": deprecated, don't use") fail(f, "libFuzzer ignores '" + f.name + "', a deprecated flag");
+    std::string got = line->substr(std::min(line->size(), f.name.size() + 1));
+    if (got == f.value) continue;
+    auto as_given = whole_number(f.value);
+    if (!as_given || whole_number(got) != as_given)
+      fail(f, "libFuzzer reads '" + f.value + "' as " + got + "; give it a whole number" + (as_given ? " it can hold" : ""));
+  }
+  if (known.empty()) throw SetupError(fuzzer.string() + " -help=1 listed no flags: is it a libFuzzer binary?\n" + out);
 }
 
 class FuzzSession {
@@ -342,7 +382,7 @@ CLI::App* add_fuzz_command(CLI::App& app, FuzzOptions& o) {
   cmd->add_option("--work-dir", o.work_dir, "growing corpora, crash inputs and logs (default " + o.work_dir.string() + ")");
   cmd->add_option("--findings", o.findings_dir, "folder for finding scenario files (default " + o.findings_dir.string() + ")");
   cmd->add_option("--mutant", o.mutant, "a bug of the reference target, for the scenario fuzzers");
-  cmd->add_option("--libfuzzer-flag", o.libfuzzer_flags, "passed to libFuzzer as is, repeatable (e.g. -max_len=65536); one the fuzzer's -help=1 does not list is an error");
+  cmd->add_option("--libfuzzer-flag", o.libfuzzer_flags, "passed to libFuzzer as is, repeatable (e.g. -max_len=65536); one the fuzzer's -help=1 does not list, or a value libFuzzer would not read as given (2g for a number), is an error");
   cmd->add_flag("--keep-going", o.keep_going, "go on after a finding until --time runs out (nightly runs)");
   cmd->add_flag("!--no-seeds", o.seeds, "start from the working corpus alone, not corpus/seeds/");
   cmd->add_flag("!--no-shrink", o.shrink, "save findings as decoded, without shrinking");
