@@ -19,6 +19,7 @@
 #include "harness/core/duration.h"
 #include "harness/core/findings.h"
 #include "harness/core/fuzz_input.h"
+#include "harness/core/progress_line.h"
 #include "harness/core/report.h"
 #include "harness/core/runner.h"
 #include "harness/core/diagnose.h"
@@ -80,6 +81,28 @@ std::string log_stats(const fs::path& log, double seconds) {
   std::string runs = last.substr(begin, last.find_first_not_of("0123456789", begin) - begin);
   long rate = seconds > 0 ? static_cast<long>(std::stod(runs) / seconds) : 0;
   return "runs=" + runs + " exec_per_sec=" + std::to_string(rate);
+}
+
+// What libFuzzer's last status line in `log` says ("#RUNS ... ft: F corp: C ..." in one process
+// and in fork mode alike), read from the log's last 64 KiB: a night's log grows to megabytes.
+struct FuzzStatus {
+  std::string runs = "0", features = "?", corpus = "?";
+};
+FuzzStatus last_status(const fs::path& log) {
+  std::ifstream in(log, std::ios::binary | std::ios::ate);
+  in.seekg(std::max<std::streamoff>(0, static_cast<std::streamoff>(in.tellg()) - 65536));
+  FuzzStatus s;
+  for (std::string line; std::getline(in, line);) {
+    if (line.rfind('#', 0) != 0 || line.find(" ft: ") == std::string::npos) continue;
+    auto number_after = [&](const std::string& key) -> std::string {
+      auto at = line.find(key);
+      if (at == std::string::npos) return "?";
+      at += key.size();
+      return line.substr(at, line.find_first_not_of("0123456789", at) - at);
+    };
+    s = {number_after("#"), number_after(" ft: "), number_after(" corp: ")};
+  }
+  return s;
 }
 
 std::string tail(const fs::path& log, std::size_t lines) {
@@ -182,8 +205,8 @@ class FuzzSession {
     fs::create_directories(artifacts);
     auto before = artifacts_in(artifacts);
     bool scenario_fuzzer = fuzzer == "save_path_fuzzer" || fuzzer == "plain_save_path_fuzzer";
-    long secs = std::max<long>(1, static_cast<long>(share.count() / 1000));
-    std::vector<std::string> argv{bin.string(), "-max_total_time=" + std::to_string(secs), "-timeout=30",
+    long secs_total = std::max<long>(1, static_cast<long>(share.count() / 1000));
+    std::vector<std::string> argv{bin.string(), "-max_total_time=" + std::to_string(secs_total), "-timeout=30",
                                   "-rss_limit_mb=2560", "-artifact_prefix=" + artifacts.string() + "/"};
     // Fork mode for several jobs, and for one that goes on after a crash (the job restarts).
     // Otherwise one process: a fork-mode job starts from a few of the corpus's inputs, finds
@@ -203,13 +226,26 @@ class FuzzSession {
     if (o_.seeds && fuzzer != "plain_save_path_fuzzer" && fs::is_directory(grown)) argv.push_back(grown.string());
 
     std::cout << "savefuzz: fuzzing with " << fuzzer << " (" << (o_.coverage_only ? "coverage-only" : "sanitizer")
-              << " build) for " << secs << "s, " << o_.jobs << " job(s); log "
+              << " build) for " << secs_total << "s, " << o_.jobs << " job(s); log "
               << log.string() << std::endl;
     std::ofstream(log, std::ios::trunc) << "$";
     for (const auto& a : argv) std::ofstream(log, std::ios::app) << " " << a;
     std::ofstream(log, std::ios::app) << "\n";
     auto t0 = Clock::now();
-    int code = run_logged(argv, scenario_fuzzer ? o_.mutant : "", log, Clock::now() + share + std::chrono::minutes(2));
+    ProgressLine progress(std::cout, o_.progress);
+    auto show_progress = [&] {
+      if (!progress.due()) return;
+      FuzzStatus st = last_status(log);
+      auto secs = std::chrono::duration_cast<std::chrono::seconds>(Clock::now() - t0).count();
+      std::size_t crashes = 0;
+      for (const auto& a : artifacts_in(artifacts)) crashes += !before.count(a);
+      progress.show(fuzzer + " | runs " + st.runs + " (" + std::to_string(secs > 0 ? std::strtol(st.runs.c_str(), nullptr, 10) / secs : 0) +
+                    "/s) | " + std::to_string(secs) + "s of " + std::to_string(secs_total) + "s | features " + st.features +
+                    " | corpus " + st.corpus + " | crash inputs " + std::to_string(crashes));
+    };
+    int code = run_logged(argv, scenario_fuzzer ? o_.mutant : "", log, Clock::now() + share + std::chrono::minutes(2),
+                          show_progress);
+    progress.clear();
     // Executions per second over the fuzzing alone: replaying and shrinking the finds come after.
     std::string stats = log_stats(log, std::chrono::duration<double>(Clock::now() - t0).count());
 
@@ -335,7 +371,7 @@ std::vector<std::string> search_flags(const std::string& fuzzer, const fs::path&
 // Ctrl-C reaches the child through the terminal; libFuzzer then finishes its unit and exits, and
 // we wait for it.
 int run_logged(const std::vector<std::string>& argv, const std::string& mutant, const fs::path& log,
-               Clock::time_point deadline) {
+               Clock::time_point deadline, const std::function<void()>& tick) {
   SubprocessOptions o{argv, {}, {}, log};
   if (mutant.empty()) o.unset_env.push_back("SAVEFUZZ_MUTANT");
   else o.env["SAVEFUZZ_MUTANT"] = mutant;
@@ -345,6 +381,7 @@ int run_logged(const std::vector<std::string>& argv, const std::string& mutant, 
   // The wait wakes when the fuzzer exits (a finding is timed to the millisecond), and ten times a
   // second to hold the deadline.
   while (!(status = fuzzer.wait_until(Clock::now() + std::chrono::milliseconds(100)))) {
+    if (tick) tick();
     auto now = Clock::now();
     if (!terminated && now > deadline) {
       fuzzer.terminate();
@@ -386,6 +423,8 @@ CLI::App* add_fuzz_command(CLI::App& app, FuzzOptions& o) {
   cmd->add_flag("--keep-going", o.keep_going, "go on after a finding until --time runs out (nightly runs)");
   cmd->add_flag("!--no-seeds", o.seeds, "start from the working corpus alone, not corpus/seeds/");
   cmd->add_flag("!--no-shrink", o.shrink, "save findings as decoded, without shrinking");
+  cmd->add_flag("!--no-progress", o.progress,
+                "no progress line (runs, their rate, features, corpus, crash inputs: live on a terminal, every 10 s in a log)");
   add_reproduce_option(*cmd, o.reproduce);
   add_sarif_options(*cmd, o.sarif);
   add_event_options(*cmd, o.events);

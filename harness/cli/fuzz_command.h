@@ -4,6 +4,7 @@
 
 #include <chrono>
 #include <filesystem>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -32,6 +33,7 @@ struct FuzzOptions {
   bool keep_going = false;  // collect crash inputs until the time is up (else stop at the first)
   bool seeds = true;
   bool shrink = true;
+  bool progress = true;  // a live line on a terminal, a "progress:" line every 10 s in a log
   unsigned reproduce = kDefaultReproduce;  // new-target replays of each finding before it is reported
   SarifOptions sarif;
   EventOptions events;  // --events, --report-html
@@ -58,8 +60,9 @@ std::vector<std::string> search_flags(const std::string& fuzzer, const std::file
 
 // Runs `argv` (through Subprocess) with its output appended to `log` and $SAVEFUZZ_MUTANT set to
 // `mutant` (unset when empty) until it exits or `deadline` passes (then SIGTERM, and SIGKILL 10 s
-// later). Returns its exit code, or 128 + the signal that ended it.
+// later), calling `tick` (when given) ten times a second meanwhile. Returns its exit code, or 128
+// + the signal that ended it.
 int run_logged(const std::vector<std::string>& argv, const std::string& mutant, const std::filesystem::path& log,
-               std::chrono::steady_clock::time_point deadline);
+               std::chrono::steady_clock::time_point deadline, const std::function<void()>& tick = {});
 
 }  // namespace savefuzz

@@ -10,11 +10,10 @@
 #include <sstream>
 #include <thread>
 
-#include <unistd.h>
-
 #include "harness/core/fault_points.h"
 #include "harness/core/findings.h"
 #include "harness/core/generate.h"
+#include "harness/core/progress_line.h"
 #include "harness/core/report.h"
 #include "harness/core/diagnose.h"
 
@@ -25,32 +24,23 @@ using Clock = std::chrono::steady_clock;
 
 double since(Clock::time_point t0) { return std::chrono::duration<double>(Clock::now() - t0).count(); }
 
-// Keeps the live line (on a terminal) or a periodic plain line (in logs) up to date.
+// The campaign's progress line: cases, steps and their rate, time, findings.
 class Progress {
  public:
-  Progress(std::ostream& out, bool enabled) : out_(out), enabled_(enabled), tty_(::isatty(STDOUT_FILENO) == 1) {}
+  Progress(std::ostream& out, bool enabled) : line_(out, enabled) {}
   void update(const CampaignResult& r, const StartStats& starts, Clock::time_point t0, bool force = false) {
-    if (!enabled_) return;
-    auto now = Clock::now();
-    auto every = tty_ ? std::chrono::milliseconds(250) : std::chrono::milliseconds(10'000);
-    if (!force && now - last_ < every) return;
-    last_ = now;
+    if (!line_.due(force)) return;
     double secs = since(t0);
     std::ostringstream line;
     line << "cases " << r.cases << " | steps " << r.requests << " (" << static_cast<long>(secs > 0 ? r.requests / secs : 0)
          << "/s) | " << std::fixed << std::setprecision(0) << secs << "s | findings " << r.findings.size();
     if (starts.starts > 0 || starts.resets > 0) line << " | starts " << starts.starts << " resets " << starts.resets;
-    if (tty_) out_ << "\r\033[K" << line.str() << std::flush;
-    else out_ << "progress: " << line.str() << "\n" << std::flush;
+    line_.show(line.str());
   }
-  void clear() {
-    if (enabled_ && tty_) out_ << "\r\033[K" << std::flush;
-  }
+  void clear() { line_.clear(); }
 
  private:
-  std::ostream& out_;
-  bool enabled_, tty_;
-  Clock::time_point last_{};
+  ProgressLine line_;
 };
 
 }  // namespace
