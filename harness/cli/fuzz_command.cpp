@@ -7,7 +7,6 @@
 #include <charconv>
 #include <fstream>
 #include <iostream>
-#include <map>
 #include <optional>
 #include <set>
 
@@ -239,9 +238,10 @@ class FuzzSession {
       auto secs = std::chrono::duration_cast<std::chrono::seconds>(Clock::now() - t0).count();
       std::size_t crashes = 0;
       for (const auto& a : artifacts_in(artifacts)) crashes += !before.count(a);
-      progress.show(fuzzer + " | runs " + st.runs + " (" + std::to_string(secs > 0 ? std::strtol(st.runs.c_str(), nullptr, 10) / secs : 0) +
-                    "/s) | " + std::to_string(secs) + "s of " + std::to_string(secs_total) + "s | features " + st.features +
-                    " | corpus " + st.corpus + " | crash inputs " + std::to_string(crashes));
+      long rate = secs > 0 ? std::strtol(st.runs.c_str(), nullptr, 10) / secs : 0;
+      progress.show(fuzzer + " | runs " + st.runs + " (" + std::to_string(rate) + "/s) | " + std::to_string(secs) + "s of " +
+                    std::to_string(secs_total) + "s | features " + st.features + " | corpus " + st.corpus +
+                    " | crash inputs " + std::to_string(crashes));
     };
     int code = run_logged(argv, scenario_fuzzer ? o_.mutant : "", log, Clock::now() + share + std::chrono::minutes(2),
                           show_progress);
