@@ -7,6 +7,7 @@
 #include <charconv>
 #include <fstream>
 #include <iostream>
+#include <limits>
 #include <optional>
 #include <set>
 
@@ -62,46 +63,42 @@ std::set<fs::path> artifacts_in(const fs::path& dir) {
   return out;
 }
 
-// The executions libFuzzer counted (its final stats in one process, printed at a crash too; in
-// fork mode, where only the jobs print those, its last status line), and executions per second
-// over `seconds` of wall time: in fork mode that sums every job (libFuzzer's own exec/s there is
-// not).
-std::string log_stats(const fs::path& log, double seconds) {
-  static const std::string kFinal = "stat::number_of_executed_units:";
-  std::ifstream in(log);
-  std::string line, last, final_stats;
-  while (std::getline(in, line)) {
-    if (line.rfind(kFinal, 0) == 0) final_stats = line.substr(kFinal.size());
-    else if (line.find("exec/s") != std::string::npos && line.rfind('#', 0) == 0) last = line;
-  }
-  if (!final_stats.empty()) last = final_stats;
-  auto begin = last.find_first_of("0123456789");
-  if (begin == std::string::npos) return "runs=? exec_per_sec=?";
-  std::string runs = last.substr(begin, last.find_first_not_of("0123456789", begin) - begin);
-  long rate = seconds > 0 ? static_cast<long>(std::stod(runs) / seconds) : 0;
-  return "runs=" + runs + " exec_per_sec=" + std::to_string(rate);
-}
-
-// What libFuzzer's last status line in `log` says ("#RUNS ... ft: F corp: C ..." in one process
-// and in fork mode alike), read from the log's last 64 KiB: a night's log grows to megabytes.
+// What libFuzzer's log says of a run, read from its last `last_bytes` (a night's log grows to
+// megabytes): the executions it counted (its final stats in one process, printed at a crash too;
+// in fork mode, where only the jobs print those, its last status line), and the features and
+// corpus of its last status line ("#RUNS ... ft: F corp: C ..." in one process and in fork mode
+// alike).
 struct FuzzStatus {
-  std::string runs = "0", features = "?", corpus = "?";
+  std::string runs = "?", features = "?", corpus = "?";
 };
-FuzzStatus last_status(const fs::path& log) {
+FuzzStatus read_status(const fs::path& log, std::streamoff last_bytes) {
+  static const std::string kFinal = "stat::number_of_executed_units:";
   std::ifstream in(log, std::ios::binary | std::ios::ate);
-  in.seekg(std::max<std::streamoff>(0, static_cast<std::streamoff>(in.tellg()) - 65536));
+  in.seekg(std::max<std::streamoff>(0, static_cast<std::streamoff>(in.tellg()) - last_bytes));
   FuzzStatus s;
+  std::string final_runs;
   for (std::string line; std::getline(in, line);) {
-    if (line.rfind('#', 0) != 0 || line.find(" ft: ") == std::string::npos) continue;
     auto number_after = [&](const std::string& key) -> std::string {
       auto at = line.find(key);
       if (at == std::string::npos) return "?";
-      at += key.size();
-      return line.substr(at, line.find_first_not_of("0123456789", at) - at);
+      at = line.find_first_of("0123456789", at + key.size());
+      return at == std::string::npos ? "?" : line.substr(at, line.find_first_not_of("0123456789", at) - at);
     };
-    s = {number_after("#"), number_after(" ft: "), number_after(" corp: ")};
+    if (line.rfind(kFinal, 0) == 0) final_runs = number_after(kFinal);
+    else if (line.rfind('#', 0) == 0 && line.find(" ft: ") != std::string::npos)
+      s = {number_after("#"), number_after(" ft: "), number_after(" corp: ")};
   }
+  if (!final_runs.empty()) s.runs = final_runs;
   return s;
+}
+
+// The summary's executions, and executions per second over `seconds` of wall time: in fork mode
+// that sums every job (libFuzzer's own exec/s there is not).
+std::string log_stats(const fs::path& log, double seconds) {
+  std::string runs = read_status(log, std::numeric_limits<std::streamoff>::max()).runs;
+  if (runs == "?") return "runs=? exec_per_sec=?";
+  long rate = seconds > 0 ? static_cast<long>(std::stod(runs) / seconds) : 0;
+  return "runs=" + runs + " exec_per_sec=" + std::to_string(rate);
 }
 
 std::string tail(const fs::path& log, std::size_t lines) {
@@ -162,13 +159,20 @@ void check_libfuzzer_flags(const fs::path& fuzzer, const std::vector<std::string
   auto fail = [&](const Flag& f, const std::string& why) {
     throw SetupError("--libfuzzer-flag " + f.text + ": " + why + " (" + fuzzer.filename().string() + " -help=1 lists the flags)");
   };
+  if (known.empty()) {
+    // No help: a binary that is no libFuzzer (it read no flag), or one stopped at a flag it could
+    // not read (std::stoul throws at -seed=abc), the first without a line.
+    for (std::size_t i = 0; i < read.size() && i < checked.size(); ++i)
+      if (!read[i])
+        throw SetupError("--libfuzzer-flag " + checked[i].text + ": libFuzzer could not read '" + checked[i].value +
+                         "'; it stopped with:\n" + out);
+    throw SetupError(fuzzer.string() + " -help=1 listed no flags: is it a libFuzzer binary?\n" + out);
+  }
+  read.resize(checked.size());
   for (std::size_t i = 0; i < checked.size(); ++i) {
     const Flag& f = checked[i];
-    std::optional<std::string> line = i < read.size() ? read[i] : std::nullopt;
-    // A flag that stopped the fuzzer (std::stoul reads -seed=abc) has no line, nor do those after it.
-    if (known.empty() && !line)
-      throw SetupError("--libfuzzer-flag " + f.text + ": libFuzzer could not read '" + f.value + "'; it stopped with:\n" + out);
-    if (!known.empty() && !known.count(f.name)) fail(f, "libFuzzer has no flag '" + f.name + "'");
+    const std::optional<std::string>& line = read[i];
+    if (!known.count(f.name)) fail(f, "libFuzzer has no flag '" + f.name + "'");
     if (!line) fail(f, "libFuzzer did not read it");
     if (*line == f.name + ": deprecated, don't use") fail(f, "libFuzzer ignores '" + f.name + "', a deprecated flag");
     std::string got = line->substr(std::min(line->size(), f.name.size() + 1));
@@ -177,7 +181,6 @@ void check_libfuzzer_flags(const fs::path& fuzzer, const std::vector<std::string
     if (!as_given || whole_number(got) != as_given)
       fail(f, "libFuzzer reads '" + f.value + "' as " + got + "; give it a whole number" + (as_given ? " it can hold" : ""));
   }
-  if (known.empty()) throw SetupError(fuzzer.string() + " -help=1 listed no flags: is it a libFuzzer binary?\n" + out);
 }
 
 class FuzzSession {
@@ -234,7 +237,7 @@ class FuzzSession {
     ProgressLine progress(std::cout, o_.progress);
     auto show_progress = [&] {
       if (!progress.due()) return;
-      FuzzStatus st = last_status(log);
+      FuzzStatus st = read_status(log, 65536);
       auto secs = std::chrono::duration_cast<std::chrono::seconds>(Clock::now() - t0).count();
       std::size_t crashes = 0;
       for (const auto& a : artifacts_in(artifacts)) crashes += !before.count(a);
