@@ -77,7 +77,9 @@ struct Ran {
 Ran run_timed(const std::vector<std::string>& argv, const std::string& mutant, const fs::path& log,
               std::chrono::milliseconds budget) {
   auto t0 = Clock::now();
-  int code = run_logged(argv, mutant, log, t0 + budget + std::chrono::seconds(30));
+  TargetOptions target;
+  target.mutant = mutant;
+  int code = run_logged(argv, target_environment(target), log, t0 + budget + std::chrono::seconds(30));
   double seconds = std::chrono::duration<double>(Clock::now() - t0).count();
   std::stringstream text;
   text << std::ifstream(log).rdbuf();

@@ -96,7 +96,8 @@ int run_corpus_merge(CorpusOptions o) {
     // As `savefuzz fuzz` runs the scenario fuzzers: what value profile found is kept.
     if (fuzzer == "save_path_fuzzer") argv.insert(argv.begin() + 1, "-use_value_profile=1");
     for (const auto& f : o.from) argv.push_back(f.string());
-    int code = run_logged(argv, "", log, std::chrono::steady_clock::now() + std::chrono::hours(2));
+    // The in-process reference, no mutant: a planted bug would stop the merge at its first input.
+    int code = run_logged(argv, target_environment({}), log, std::chrono::steady_clock::now() + std::chrono::hours(2));
     if (code != 0) {
       fs::remove_all(merging, ec);
       throw SetupError(fuzzer + " -merge=1 exited with status " + std::to_string(code) + "; see " + log.string() +

@@ -1,13 +1,11 @@
 // savefuzz decode: read the bytes, decode them as save_path_fuzzer does, write the scenario.
 #include "harness/cli/decode_command.h"
 
-#include <cstdlib>
 #include <iostream>
 
 #include "harness/core/atomic_file.h"
 #include "harness/core/command_line.h"
 #include "harness/core/fuzz_input.h"
-#include "harness/targets/inprocess_target.h"
 #include "harness/targets/target_options.h"
 
 namespace savefuzz {
@@ -19,24 +17,27 @@ CLI::App* add_decode_command(CLI::App& app, DecodeOptions& o) {
   cmd->footer(
       "Examples:\n"
       "  savefuzz decode findings/fuzz/crashes/save_path_fuzzer/crash-1a2b -o crash.json\n"
-      "  savefuzz decode seed.bin -o -   # print the scenario");
+      "  savefuzz decode seed.bin -o -   # print the scenario\n"
+      "It decodes as the fuzzer did, with the limits of the target the fuzzer's environment named: the\n"
+      "in-process reference, or $SAVEFUZZ_TARGET_CMD (savefuzz fuzz --target-cmd sets it, and prints it\n"
+      "in its reproduce lines), with $SAVEFUZZ_MUTANT and $SAVEFUZZ_TIMEOUT.");
   return cmd;
 }
 
 int run_decode(const DecodeOptions& o, const std::string& program) {
-  Scenario s = decode_fuzz_file(o.input, reference_limits());
+  // As the fuzzer that wrote the input decoded it: with the limits of the target the environment
+  // names (target_options.h), which the replay line names too.
+  TargetOptions target = target_from_environment();
+  validate(target);
+  Scenario s = decode_fuzz_file(o.input, hello_limits(target));
   if (o.output == "-") {
     std::cout << scenario_to_json(s).dump(2, ' ', false, Json::error_handler_t::replace) << "\n";
     return 0;
   }
   std::filesystem::path out = o.output.empty() ? o.input.string() + ".json" : o.output;
   if (auto err = save_scenario(out, s)) throw SetupError("cannot write " + out.string() + ": " + err->message);
-  const char* mutant = std::getenv("SAVEFUZZ_MUTANT");
-  TargetOptions reference;
-  reference.builtin = "records";
-  if (mutant) reference.mutant = mutant;
   std::cout << "savefuzz: wrote " << out.string() << " (" << s.steps.size() << " steps)\n"
-            << "replay: " << ReplayCommand{program, target_flags(reference)}.for_file(out.string()) << "\n";
+            << "replay: " << ReplayCommand{program, target_flags(target)}.for_file(out.string()) << "\n";
   return 0;
 }
 

@@ -34,6 +34,11 @@ using Clock = std::chrono::steady_clock;
 
 const std::set<std::string> kKnownFuzzers{"save_path_fuzzer", "protocol_fuzzer", "scenario_fuzzer",
                                           "plain_save_path_fuzzer"};
+// The fuzzers that run scenarios against a target (fuzz_oracle.h), and take their target from
+// their environment; the others fuzz a parser.
+bool scenario_fuzzer(const std::string& fuzzer) {
+  return fuzzer == "save_path_fuzzer" || fuzzer == "plain_save_path_fuzzer";
+}
 const std::vector<std::string> kArtifactPrefixes{"crash-", "timeout-", "oom-", "leak-"};
 
 const std::atomic<bool>* g_stop = nullptr;  // raised by Ctrl-C
@@ -143,7 +148,7 @@ void check_libfuzzer_flags(const fs::path& fuzzer, const std::vector<std::string
   std::vector<std::string> argv{fuzzer.string()};
   for (const auto& f : checked) argv.insert(argv.end(), {"-verbosity=2", f.text});
   argv.push_back("-help=1");
-  run_logged(argv, "", help, Clock::now() + std::chrono::seconds(30));
+  run_logged(argv, target_environment({}), help, Clock::now() + std::chrono::seconds(30));
   std::set<std::string> known;
   std::vector<std::optional<std::string>> read;  // after each -verbosity=2: the line of the flag that follows it
   std::ifstream in(help);
@@ -185,14 +190,11 @@ void check_libfuzzer_flags(const fs::path& fuzzer, const std::vector<std::string
 
 class FuzzSession {
  public:
-  FuzzSession(const FuzzOptions& o, const std::string& program, const SarifOutput& sarif, EventLog* events)
-      : o_(o), program_(program), sarif_(sarif), events_(events) {
-    TargetOptions target;  // the fuzzers' own: the in-process reference
-    target.builtin = "records";
-    target.mutant = o.mutant;
-    validate(target);
-    source_ = target_source(target);
-  }
+  // `source`: the target of o.target, validated (the fuzzers get o.target as given, through their
+  // environment, and fill in its defaults as savefuzz did); `limits`: its hello's.
+  FuzzSession(const FuzzOptions& o, TargetSource source, const Limits& limits, const std::string& program,
+              const SarifOutput& sarif, EventLog* events)
+      : o_(o), limits_(limits), program_(program), sarif_(sarif), events_(events), source_(std::move(source)) {}
 
   // Every finding so far, as SARIF sees them.
   const std::vector<SarifFinding>& findings() const { return found_; }
@@ -206,7 +208,6 @@ class FuzzSession {
     fs::create_directories(corpus);
     fs::create_directories(artifacts);
     auto before = artifacts_in(artifacts);
-    bool scenario_fuzzer = fuzzer == "save_path_fuzzer" || fuzzer == "plain_save_path_fuzzer";
     long secs_total = std::max<long>(1, static_cast<long>(share.count() / 1000));
     std::vector<std::string> argv{bin.string(), "-max_total_time=" + std::to_string(secs_total), "-timeout=30",
                                   "-rss_limit_mb=2560", "-artifact_prefix=" + artifacts.string() + "/"};
@@ -246,8 +247,8 @@ class FuzzSession {
                     std::to_string(secs_total) + "s | features " + st.features + " | corpus " + st.corpus +
                     " | crash inputs " + std::to_string(crashes));
     };
-    int code = run_logged(argv, scenario_fuzzer ? o_.mutant : "", log, Clock::now() + share + std::chrono::minutes(2),
-                          show_progress);
+    int code = run_logged(argv, target_environment(scenario_fuzzer(fuzzer) ? o_.target : TargetOptions{}), log,
+                          Clock::now() + share + std::chrono::minutes(2), show_progress);
     progress.clear();
     // Executions per second over the fuzzing alone: replaying and shrinking the finds come after.
     std::string stats = log_stats(log, std::chrono::duration<double>(Clock::now() - t0).count());
@@ -277,7 +278,7 @@ class FuzzSession {
   // A save_path_fuzzer input: decode, replay, shrink, save. Inputs that fail the way an earlier
   // one did are counted, not saved again.
   std::size_t report_scenario(const fs::path& input) {
-    Scenario s = decode_fuzz_file(input, reference_limits());
+    Scenario s = decode_fuzz_file(input, limits_);
     RunnerOptions runner{true, 0};
     auto target = source_.make(0);
     RunResult r = run_scenario(s, *target, runner);
@@ -328,7 +329,7 @@ class FuzzSession {
 
   // An input that crashed the fuzzer process itself (sanitizer report, abort, timeout).
   std::size_t report_input(const std::string& fuzzer, const fs::path& bin, const fs::path& input) {
-    std::string reproduce = (o_.mutant.empty() ? "" : "SAVEFUZZ_MUTANT=" + o_.mutant + " ") + bin.string() + " " + input.string();
+    std::string reproduce = (scenario_fuzzer(fuzzer) ? target_environment(o_.target).prefix() : "") + bin.string() + " " + input.string();
     std::cout << "savefuzz: FINDING fuzzer=" << fuzzer << " input=" << input.string() << "\n"
               << "  reproduce: " << reproduce << "\n";
     SarifFinding f{std::nullopt, input.string(), 0,
@@ -342,6 +343,7 @@ class FuzzSession {
   }
 
   const FuzzOptions& o_;
+  Limits limits_;  // the target's, which the fuzzers decoded their inputs with
   std::string program_;
   const SarifOutput& sarif_;
   EventLog* events_;
@@ -357,7 +359,7 @@ std::vector<std::string> search_flags(const std::string& fuzzer, const fs::path&
   std::vector<std::string> flags;
   fs::path dict = dict_dir / (fuzzer + ".dict");
   if (fuzzer != "plain_save_path_fuzzer" && fs::exists(dict)) flags.push_back("-dict=" + dict.string());
-  if (fuzzer != "save_path_fuzzer" && fuzzer != "plain_save_path_fuzzer") return flags;
+  if (!scenario_fuzzer(fuzzer)) return flags;
   // The save path's comparisons (a text length against a threshold, a version against a count)
   // become features as their operands get closer: how the fuzzer reaches a rare combination.
   if (value_profile) flags.push_back("-use_value_profile=1");
@@ -373,11 +375,9 @@ std::vector<std::string> search_flags(const std::string& fuzzer, const fs::path&
 
 // Ctrl-C reaches the child through the terminal; libFuzzer then finishes its unit and exits, and
 // we wait for it.
-int run_logged(const std::vector<std::string>& argv, const std::string& mutant, const fs::path& log,
+int run_logged(const std::vector<std::string>& argv, const TargetEnvironment& env, const fs::path& log,
                Clock::time_point deadline, const std::function<void()>& tick) {
-  SubprocessOptions o{argv, {}, {}, log};
-  if (mutant.empty()) o.unset_env.push_back("SAVEFUZZ_MUTANT");
-  else o.env["SAVEFUZZ_MUTANT"] = mutant;
+  SubprocessOptions o{argv, env.set, env.unset, log};
   Subprocess fuzzer(o);
   std::optional<ExitStatus> status;
   bool terminated = false;
@@ -421,7 +421,7 @@ CLI::App* add_fuzz_command(CLI::App& app, FuzzOptions& o) {
                       o.corpus_root.string() + ")");
   cmd->add_option("--work-dir", o.work_dir, "growing corpora, crash inputs and logs (default " + o.work_dir.string() + ")");
   cmd->add_option("--findings", o.findings_dir, "folder for finding scenario files (default " + o.findings_dir.string() + ")");
-  cmd->add_option("--mutant", o.mutant, "a bug of the reference target, for the scenario fuzzers");
+  add_target_options(*cmd, o.target);
   cmd->add_option("--libfuzzer-flag", o.libfuzzer_flags, "passed to libFuzzer as is, repeatable (e.g. -max_len=65536); one the fuzzer's -help=1 does not list, or a value libFuzzer would not read as given (2g for a number), is an error");
   cmd->add_flag("--keep-going", o.keep_going, "go on after a finding until --time runs out (nightly runs)");
   cmd->add_flag("!--no-seeds", o.seeds, "start from the working corpus alone, not corpus/seeds/");
@@ -435,17 +435,30 @@ CLI::App* add_fuzz_command(CLI::App& app, FuzzOptions& o) {
       "Examples (build the fuzzers first: cmake --preset fuzz-cov && cmake --build --preset fuzz-cov):\n"
       "  savefuzz fuzz --coverage-only --time 2m --mutant share-skips-save --report-html fuzz.html\n"
       "  savefuzz fuzz --fuzzer save_path_fuzzer --jobs 8 --time 8h --keep-going   # with ASan + UBSan (fuzz preset)\n"
+      "  savefuzz fuzz --coverage-only --target-cmd 'python3 my_target.py' --time 1h   # any protocol program\n"
+      "With --target-cmd, save_path_fuzzer tests that program (the parser fuzzers have nothing to send it).\n"
+      "libFuzzer sees no edge of a program: the decoder's choices, which follow the state the steps built,\n"
+      "guide it.\n"
       "Exit codes: 0 nothing found, 1 a finding, 2 usage or set-up error.");
   return cmd;
 }
 
 int run_fuzz(FuzzOptions o, const std::string& program) {
-  if (o.fuzzers.empty()) o.fuzzers = kDefaultFuzzers;
+  if (o.target.builtin.empty() && o.target.command.empty()) o.target.builtin = "records";
+  TargetOptions checked = o.target;
+  validate(checked);
+  // protocol_fuzzer and scenario_fuzzer fuzz the reference target's request parser and savefuzz's
+  // scenario parser, in their own process: they have nothing to send to a program.
+  bool program_target = !o.target.command.empty();
+  if (o.fuzzers.empty()) o.fuzzers = program_target ? std::vector<std::string>{"save_path_fuzzer"} : kDefaultFuzzers;
   if (o.fuzzer_dir.empty()) o.fuzzer_dir = default_fuzzer_dir(o.coverage_only);
   std::chrono::milliseconds time = o.time.value_or(kDefaultFuzzTime);
   const std::string preset = o.coverage_only ? "fuzz-cov" : "fuzz";
   for (const auto& f : o.fuzzers) {
     if (!kKnownFuzzers.count(f)) throw SetupError("unknown fuzzer '" + f + "' (save_path_fuzzer, protocol_fuzzer, scenario_fuzzer, plain_save_path_fuzzer)");
+    if (program_target && !scenario_fuzzer(f))
+      throw SetupError("--fuzzer " + f + " fuzzes a parser in its own process and sends nothing to --target-cmd: " +
+                       "with a program, run save_path_fuzzer (the default) or plain_save_path_fuzzer");
     if (::access((o.fuzzer_dir / f).c_str(), X_OK) != 0)
       throw SetupError("no fuzzer " + (o.fuzzer_dir / f).string() + ": build them with `cmake --preset " + preset +
                        " && cmake --build --preset " + preset + "`, or give --fuzzer-dir");
@@ -455,11 +468,13 @@ int run_fuzz(FuzzOptions o, const std::string& program) {
   fs::create_directories(o.findings_dir, ec);
   if (ec) throw SetupError("cannot create " + o.work_dir.string() + " or " + o.findings_dir.string() + ": " + ec.message());
   if (!o.libfuzzer_flags.empty()) check_libfuzzer_flags(o.fuzzer_dir / o.fuzzers.front(), o.libfuzzer_flags, o.work_dir);
+  // A program that does not start is told here, not from the end of a fuzzer's log.
+  Limits limits = hello_limits(checked);
   SarifOutput sarif(o.sarif);
-  EventOutput output(o.events, "savefuzz fuzz" + (o.mutant.empty() ? "" : " --mutant " + o.mutant));
+  EventOutput output(o.events, "savefuzz fuzz " + target_flags(o.target));
   EventLog* events = output.log();
   if (events) events->run_start(o.sarif.command_line, {{"fuzzers", o.fuzzers}, {"jobs", o.jobs}, {"seconds", time.count() / 1000}});
-  FuzzSession session(o, program, sarif, events);
+  FuzzSession session(o, target_source(checked), limits, program, sarif, events);
   g_stop = &catch_interrupts();
   std::size_t findings = 0;
   auto share = std::chrono::duration_cast<std::chrono::milliseconds>(time / static_cast<long>(o.fuzzers.size()));

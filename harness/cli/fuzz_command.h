@@ -13,6 +13,7 @@
 
 #include "harness/cli/report_flags.h"
 #include "harness/core/diagnose.h"
+#include "harness/targets/target_options.h"
 
 namespace savefuzz {
 
@@ -28,7 +29,9 @@ struct FuzzOptions {
   std::filesystem::path corpus_root = "corpus";   // seeds/<fuzzer>/ and dict/<fuzzer>.dict under it
   std::filesystem::path work_dir = "findings/fuzz";  // growing corpora, crash inputs, logs
   std::filesystem::path findings_dir = "findings";   // scenario files of what was found
-  std::string mutant;                             // $SAVEFUZZ_MUTANT for the scenario fuzzers
+  // What the scenario fuzzers test (through their environment, target_options.h): the in-process
+  // reference unless --target-cmd names a program; --mutant, --timeout and the fault library too.
+  TargetOptions target;
   std::vector<std::string> libfuzzer_flags;       // passed through as they are
   bool keep_going = false;  // collect crash inputs until the time is up (else stop at the first)
   bool seeds = true;
@@ -58,11 +61,11 @@ int run_fuzz(FuzzOptions options, const std::string& program);
 std::vector<std::string> search_flags(const std::string& fuzzer, const std::filesystem::path& dict_dir,
                                       bool value_profile);
 
-// Runs `argv` (through Subprocess) with its output appended to `log` and $SAVEFUZZ_MUTANT set to
-// `mutant` (unset when empty) until it exits or `deadline` passes (then SIGTERM, and SIGKILL 10 s
-// later), calling `tick` (when given) ten times a second meanwhile. Returns its exit code, or 128
-// + the signal that ended it.
-int run_logged(const std::vector<std::string>& argv, const std::string& mutant, const std::filesystem::path& log,
+// Runs `argv` (through Subprocess) with its output appended to `log` and `env` naming the target
+// until it exits or `deadline` passes (then SIGTERM, and SIGKILL 10 s later), calling `tick`
+// (when given) ten times a second meanwhile. Returns its exit code, or 128 + the signal that
+// ended it.
+int run_logged(const std::vector<std::string>& argv, const TargetEnvironment& env, const std::filesystem::path& log,
                std::chrono::steady_clock::time_point deadline, const std::function<void()>& tick = {});
 
 }  // namespace savefuzz

@@ -119,7 +119,7 @@ std::optional<TargetFault> ProcessTarget::reset() {
 
 std::optional<TargetFault> ProcessTarget::start() {
   process_.reset();
-  dir_ = std::make_unique<DataDir>(options_.data_root);
+  dir_ = std::make_unique<DataDir>(options_.data_root, options_.data_dir_prefix);
   if (faults_) faults_->forget_unsynced();
   return launch();
 }

@@ -24,6 +24,7 @@ struct ProcessOptions {
   // loss (SPEC.md section 5); empty: none, crash_during lands at timed points.
   std::filesystem::path fault_library;
   std::uint64_t seed = 0;
+  std::string data_dir_prefix{kDataDirPrefix};  // see remove_abandoned_data_dirs
 };
 
 class ProcessTarget : public Target {

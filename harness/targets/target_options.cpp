@@ -1,6 +1,8 @@
 // Target selection: checks, construction, and the flags that name it again.
 #include "harness/targets/target_options.h"
 
+#include <cstdlib>
+
 #include "harness/core/command_line.h"
 #include "harness/core/duration.h"
 #include "harness/targets/fault_library.h"
@@ -54,12 +56,21 @@ std::unique_ptr<Target> make_target(const TargetOptions& o, std::uint64_t seed) 
     // Found here too, so that options filled in code (tests, benchmarks) get it as the CLI does.
     if (o.use_fault_library) p.fault_library = o.fault_library.empty() ? default_fault_library() : o.fault_library;
     p.seed = seed;
+    if (!o.data_dir_prefix.empty()) p.data_dir_prefix = o.data_dir_prefix;
     return std::make_unique<ProcessTarget>(p);
   }
   InProcessOptions in;
   in.mutant = *records::mutant_from_name(o.mutant);
   in.data_root = o.data_root;
+  if (!o.data_dir_prefix.empty()) in.data_dir_prefix = o.data_dir_prefix;
   return std::make_unique<InProcessTarget>(in);
+}
+
+Limits hello_limits(const TargetOptions& o) {
+  if (o.command.empty()) return reference_limits();
+  auto target = make_target(o, 0);
+  if (auto fault = target->start()) throw SetupError("the target (" + target_flags(o) + ") does not start: " + fault->detail);
+  return target->limits();
 }
 
 std::string target_flags(const TargetOptions& o) {
@@ -76,6 +87,55 @@ namespace savefuzz {
 
 TargetSource target_source(const TargetOptions& options) {
   return {[options](std::uint64_t seed) { return make_target(options, seed); }, target_flags(options)};
+}
+
+namespace {
+constexpr const char* kCommandVar = "SAVEFUZZ_TARGET_CMD";
+constexpr const char* kMutantVar = "SAVEFUZZ_MUTANT";
+constexpr const char* kTimeoutVar = "SAVEFUZZ_TIMEOUT";
+constexpr const char* kNoFaultLibraryVar = "SAVEFUZZ_NO_FAULT_LIBRARY";
+}  // namespace
+
+TargetEnvironment target_environment(const TargetOptions& o) {
+  TargetEnvironment env;
+  auto put = [&](const char* name, const std::string& value) {
+    if (value.empty()) env.unset.push_back(name);
+    else env.set[name] = value;
+  };
+  put(kCommandVar, o.command);
+  put(kMutantVar, o.mutant);
+  put(kTimeoutVar, o.timeout ? format_duration(*o.timeout) : "");
+  put(kNoFaultLibraryVar, o.use_fault_library ? "" : "1");
+  if (!o.fault_library.empty()) env.set["SAVEFUZZ_FAULT_LIBRARY"] = o.fault_library.string();
+  if (!o.data_root.empty()) env.set["SAVEFUZZ_DATA_ROOT"] = o.data_root.string();
+  return env;
+}
+
+std::string TargetEnvironment::prefix() const {
+  std::string out;
+  for (const auto& [name, value] : set) out += name + "=" + shell_quote(value) + " ";
+  return out;
+}
+
+TargetOptions target_from_environment() {
+  auto var = [](const char* name) -> std::string {
+    const char* v = std::getenv(name);
+    return v ? v : "";
+  };
+  TargetOptions o;
+  o.command = var(kCommandVar);
+  if (o.command.empty()) o.builtin = "records";
+  o.mutant = var(kMutantVar);
+  if (std::string t = var(kTimeoutVar); !t.empty()) {
+    o.timeout = parse_duration(t);
+    if (!o.timeout || o.timeout->count() <= 0)
+      throw SetupError(std::string("$") + kTimeoutVar + " '" + t + "' is no duration such as 500ms or 10s");
+  }
+  if (std::string no = var(kNoFaultLibraryVar); !no.empty()) {
+    if (no != "1") throw SetupError(std::string("$") + kNoFaultLibraryVar + " is 1 or unset, not '" + no + "'");
+    o.use_fault_library = false;
+  }
+  return o;
 }
 
 }  // namespace savefuzz

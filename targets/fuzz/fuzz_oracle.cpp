@@ -4,13 +4,14 @@
 
 #include <cstdlib>
 #include <iostream>
-#include <optional>
+#include <memory>
 #include <string>
 
 #include "harness/core/asan.h"
 #include "harness/core/diagnose.h"
 #include "harness/core/report.h"
 #include "harness/core/runner.h"
+#include "harness/core/session.h"
 #include "harness/targets/inprocess_target.h"
 #include "harness/targets/target_options.h"
 
@@ -20,61 +21,70 @@ namespace {
 // The oracle's data directories, never kept: told from those of savefuzz's commands, which may be.
 constexpr std::string_view kFuzzDataDirPrefix = "savefuzz-fuzz-";
 
-records::Mutant mutant() {
-  static const records::Mutant m = [] {
+// The target its environment names (target_options.h), checked once: a bad one stops the fuzzer
+// before any input.
+const TargetOptions& options() {
+  static const TargetOptions o = [] {
     try {
-      return records::mutant_from_environment();
+      TargetOptions o = target_from_environment();
+      validate(o);
+      o.data_dir_prefix = kFuzzDataDirPrefix;
+      return o;
     } catch (const std::exception& e) {
       std::cerr << "savefuzz fuzzer: " << e.what() << "\n";
       std::exit(2);
     }
   }();
-  return m;
+  return o;
 }
+
+bool in_process() { return options().command.empty(); }
 
 }  // namespace
 
 const Limits& target_limits() {
   static const Limits limits = [] {
-    InProcessTarget t(InProcessOptions{.mutant = mutant()});
-    if (auto fault = t.start()) {
-      std::cerr << "savefuzz fuzzer: the reference target does not start: " << fault->detail << "\n";
+    try {
+      return hello_limits(options());
+    } catch (const std::exception& e) {
+      std::cerr << "savefuzz fuzzer: " << e.what() << "\n";
       std::exit(2);
     }
-    return t.limits();
   }();
   return limits;
 }
 
 void check_or_abort(const Scenario& scenario, const char* replay_hint) {
-  // One target for every input: each run starts it afresh (a new in-memory store, its data
-  // directory emptied), so nothing of an input reaches the next, and no input pays for a new
-  // target and directory. It stops before the input ends (see InProcessTarget::stop).
-  static std::optional<InProcessTarget> target;
+  // One target for every input. The in-process reference starts afresh each run (a new in-memory
+  // store, its data directory emptied), so nothing of an input reaches the next and no input pays
+  // for a new target and directory; it stops before the input ends (see InProcessTarget::stop).
+  // A process target is reset in place when it lists the feature (SPEC.md section 8), else started
+  // anew, and started anew every kDefaultFreshEvery inputs, as `savefuzz run` does.
+  static std::unique_ptr<Target> target;
+  static std::size_t runs = 0;
   if (!target) {
     // Its directory goes with it, except when the fuzzer ends without destructors (a timeout, an
     // out-of-memory exit, a sanitizer report): those earlier fuzzers left go now.
-    remove_abandoned_data_dirs(default_data_root(), kFuzzDataDirPrefix);
-    target.emplace(InProcessOptions{.mutant = mutant(), .data_dir_prefix = std::string(kFuzzDataDirPrefix)});
+    remove_abandoned_data_dirs(options().data_root, kFuzzDataDirPrefix);
+    target = make_target(options(), 0);
   }
   // A finding keeps no data directory: `savefuzz replay` of the scenario keeps one, and the
   // fuzzer's, on a tmpfs, would outlive the abort below: one per crash of a night's fuzzing.
   RunnerOptions runner{true, 0};
   runner.keep_data = false;
+  runner.reuse = !in_process() && runs++ % kDefaultFreshEvery != 0;
   RunResult r = run_scenario(scenario, *target, runner);
   if (!r.finding) {
-    target->stop();
+    if (in_process()) static_cast<InProcessTarget&>(*target).stop();
     return;
   }
   target.reset();  // its data directory goes now: the abort skips destructors
-  TargetOptions reference;
-  reference.builtin = "records";
-  if (mutant() != records::Mutant::none) reference.mutant = records::mutant_name(mutant());
   // Named as `savefuzz replay` of the scenario names it: where the divergence first shows
   // (diagnose.h), a few runs more on new targets, once per finding.
-  Finding finding = diagnose(scenario, *r.finding, target_source(reference), runner, {false, true, 0, {}, {}}).finding;
+  runner.reuse = false;
+  Finding finding = diagnose(scenario, *r.finding, target_source(options()), runner, {false, true, 0, {}, {}}).finding;
   Report report;
-  report.replay.target_flags = target_flags(reference);
+  report.replay.target_flags = target_flags(options());
   std::string file = "SCENARIO.json";
   print_outcome(std::cerr, report, {file, scenario.name, finding, {}, r.requests, 0});
   std::cerr << "savefuzz: the scenario is the input libFuzzer saves below (CRASH_FILE); " << replay_hint << "\n";

@@ -1,6 +1,6 @@
 // libFuzzer over structured op sequences: each input decodes (harness/core/fuzz_input.h) to a world and
-// a sequence of mostly valid steps, run against the in-process reference target and the model.
-// Honours $SAVEFUZZ_MUTANT. The custom mutator keeps inputs record-shaped: one mutation, one step
+// a sequence of mostly valid steps, run against the target and the model: the in-process reference,
+// or the program $SAVEFUZZ_TARGET_CMD names (fuzz_oracle.h). Honours $SAVEFUZZ_MUTANT. The custom mutator keeps inputs record-shaped: one mutation, one step
 // (or one burst of fresh steps).
 #include <cstddef>
 #include <cstdint>
@@ -11,7 +11,7 @@
 extern "C" std::size_t LLVMFuzzerMutate(std::uint8_t* data, std::size_t size, std::size_t max_size);
 
 extern "C" int LLVMFuzzerInitialize(int*, char***) {
-  savefuzz::fuzz::target_limits();  // a bad $SAVEFUZZ_MUTANT stops here, before any input
+  savefuzz::fuzz::target_limits();  // a bad target or mutant stops here, before any input
   return 0;
 }
 

@@ -351,6 +351,12 @@ class Records:
         if base is not None and base != version:
             raise Refused("conflict", "base_version %d, current %d" % (base, version))
         sets = ", ".join(name + " = ?" for name in fields)
+        if MUTANT == "share-skips-save" and self.store.one(
+                "SELECT 1 FROM share JOIN document ON share.document = document.id WHERE document.appointment = ?",
+                (ident,)):
+            # The planted bug of the 2023 incident: once a document of the appointment is shared,
+            # the save is acknowledged and nothing is stored.
+            return {"version": version + 1}
         if MUTANT == "version-after-fields":
             # The planted bug: fields and version in two transactions; a crash between them
             # leaves the new fields under the old version.
@@ -516,9 +522,10 @@ def read_lines(stream):
         yield line.rstrip(b"\n")
 
 
-# --mutant NAME plants a bug (savefuzz passes its own --mutant on): the only one here is
-# version-after-fields, for testing that savefuzz finds a bug only a crash at one sync shows.
-MUTANTS = ("version-after-fields",)
+# --mutant NAME plants a bug (savefuzz passes its own --mutant on), for testing savefuzz on a
+# program target: version-after-fields, a bug only a crash at one sync shows, and
+# share-skips-save, the 2023 incident, which any run of saves and shares shows.
+MUTANTS = ("version-after-fields", "share-skips-save")
 MUTANT = None
 
 
