@@ -50,7 +50,7 @@ void add_target_options(CLI::App& app, TargetOptions& o) {
                  "a program speaking docs/protocol.md, with its arguments, e.g. 'build/dev/bin/records-server'");
   app.add_option("--mutant", o.mutant,
                  "switch on one bug of the reference target (records-server --list-mutants); with --target-cmd it "
-                 "is passed on as --mutant NAME");
+                 "is passed on as --mutant NAME, for the program to judge (a bug planted in your adapter)");
   app.add_option("--data-root", o.data_root,
                  "where targets' data directories are made (default: " + default_data_root().string() + ")");
   add_duration_option(app, "--timeout", o.timeout,

@@ -1,6 +1,8 @@
 // Target selection: checks, construction, and the flags that name it again.
 #include "harness/targets/target_options.h"
 
+#include <algorithm>
+#include <cctype>
 #include <cstdlib>
 
 #include "harness/core/command_line.h"
@@ -25,8 +27,14 @@ void validate(TargetOptions& o) {
   if (!o.command.empty() && o.use_fault_library && o.fault_library.empty()) o.fault_library = default_fault_library();
   if (!o.fault_library.empty() && !std::filesystem::is_regular_file(o.fault_library))
     throw SetupError("--fault-library '" + o.fault_library.string() + "' is not a file");
-  if (!o.mutant.empty() && !records::mutant_from_name(o.mutant))
+  // The reference's mutants are known here; a program's are its own (an adapter plants the bugs it
+  // wants savefuzz to find) and it judges the name itself, so only its form is checked: one word.
+  if (!o.mutant.empty() && o.command.empty() && !records::mutant_from_name(o.mutant))
     throw SetupError("unknown mutant '" + o.mutant + "' (records-server --list-mutants lists them)");
+  if (!o.mutant.empty() && !std::all_of(o.mutant.begin(), o.mutant.end(), [](unsigned char c) {
+        return std::isalnum(c) || c == '-' || c == '_' || c == '.';
+      }))
+    throw SetupError("--mutant '" + o.mutant + "': a mutant's name is letters, digits, '-', '_' and '.'");
   if (!o.command.empty()) {
     auto argv = split_command(o.command);
     if (argv.empty()) throw SetupError("--target-cmd is empty");

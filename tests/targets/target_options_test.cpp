@@ -115,5 +115,27 @@ TEST(HelloLimits, AreThoseOfTheTargetsHello) {
   EXPECT_THROW(hello_limits(silent), SetupError);
 }
 
+// A program's mutants are its own: any one-word name is passed on as --mutant NAME for the
+// program to judge; the reference's must be in its catalogue.
+TEST(Validate, AProgramsMutantIsItsOwn) {
+  TargetOptions program;
+  program.command = R"(sh -c '[ "$1 $2" = "--mutant my-own-bug" ] || exit 3; read hello; )"
+                    R"(echo "{\"id\":0,\"ok\":true,\"target\":\"own\",\"limits\":{\"field_bytes\":9,)"
+                    R"(\"title_bytes\":9,\"document_bytes\":9}}"; cat > /dev/null' sh)";
+  program.mutant = "my-own-bug";
+  program.use_fault_library = false;
+  ASSERT_NO_THROW(validate(program));
+  EXPECT_EQ(hello_limits(program), (Limits{9, 9, 9}));  // it started: the name reached it
+
+  TargetOptions spaced = program;
+  spaced.mutant = "my bug; rm";
+  EXPECT_THROW(validate(spaced), SetupError);
+
+  TargetOptions reference;
+  reference.builtin = "records";
+  reference.mutant = "my-own-bug";
+  EXPECT_THROW(validate(reference), SetupError);
+}
+
 }  // namespace
 }  // namespace savefuzz
