@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <cstdio>
 #include <fstream>
 #include <iostream>
 #include <limits>
@@ -247,11 +248,18 @@ class FuzzSession {
                     std::to_string(secs_total) + "s | features " + st.features + " | corpus " + st.corpus +
                     " | crash inputs " + std::to_string(crashes));
     };
-    int code = run_logged(argv, target_environment(scenario_fuzzer(fuzzer) ? o_.target : TargetOptions{}), log,
-                          Clock::now() + share + std::chrono::minutes(2), show_progress);
+    TargetEnvironment env = target_environment(scenario_fuzzer(fuzzer) ? o_.target : TargetOptions{});
+    fs::path starts = o_.work_dir / (fuzzer + ".starts");
+    std::error_code ec;
+    fs::remove(starts, ec);
+    bool program = scenario_fuzzer(fuzzer) && !o_.target.command.empty();
+    if (program) env.set["SAVEFUZZ_START_STATS"] = starts.string();
+    int code = run_logged(argv, env, log, Clock::now() + share + std::chrono::minutes(2), show_progress);
     progress.clear();
     // Executions per second over the fuzzing alone: replaying and shrinking the finds come after.
-    std::string stats = log_stats(log, std::chrono::duration<double>(Clock::now() - t0).count());
+    double fuzz_seconds = std::chrono::duration<double>(Clock::now() - t0).count();
+    std::string stats = log_stats(log, fuzz_seconds);
+    if (program) report_starts(starts, fuzz_seconds * o_.jobs);
 
     std::vector<fs::path> found;
     for (const auto& a : artifacts_in(artifacts))
@@ -325,6 +333,21 @@ class FuzzSession {
       events_->finding(e);
     }
     return 1;
+  }
+
+  // What the fuzzer processes' targets counted (fuzz_oracle.cpp): how often the program started,
+  // and the share of the fuzzing's process time (`process_seconds`) that took.
+  static void report_starts(const fs::path& file, double process_seconds) {
+    StartStats sum;
+    std::ifstream in(file);
+    std::string w1, w2, w3;
+    for (StartStats one; in >> w1 >> one.starts >> w2 >> one.seconds >> w3 >> one.resets; one = {}) sum.add(one);
+    if (sum.starts == 0 && sum.resets == 0) return;
+    char line[160];
+    std::snprintf(line, sizeof line, "savefuzz: the program started %llu times (%.0f ms each, %.0f%% of the fuzzing's time), reset in place %llu times\n",
+                  static_cast<unsigned long long>(sum.starts), sum.starts ? 1000 * sum.seconds / sum.starts : 0.0,
+                  process_seconds > 0 ? 100 * sum.seconds / process_seconds : 0.0, static_cast<unsigned long long>(sum.resets));
+    std::cout << line;
   }
 
   // An input that crashed the fuzzer process itself (sanitizer report, abort, timeout).

@@ -2,6 +2,7 @@
 // `savefuzz replay` names and reports it.
 #include "targets/fuzz/fuzz_oracle.h"
 
+#include <cstdio>
 #include <cstdlib>
 #include <iostream>
 #include <memory>
@@ -40,6 +41,22 @@ const TargetOptions& options() {
 
 bool in_process() { return options().command.empty(); }
 
+// A program's starts are where a fuzzer's time goes on it (every restart, crash or power loss of
+// an input is one). As a fuzzer process exits, it appends what its target counted to the file
+// $SAVEFUZZ_START_STATS names, one line "starts N seconds S resets R": `savefuzz fuzz` sums them
+// over fork mode's jobs, whose own output never reaches its log. An abort (a finding, a timeout)
+// writes nothing: that input's starts are not counted.
+void append_start_stats(const Target& target) {
+  const char* path = std::getenv("SAVEFUZZ_START_STATS");
+  if (!path || !*path) return;
+  StartStats st = target.start_stats();
+  if (std::FILE* f = std::fopen(path, "a")) {
+    std::fprintf(f, "starts %llu seconds %.3f resets %llu\n", static_cast<unsigned long long>(st.starts), st.seconds,
+                 static_cast<unsigned long long>(st.resets));
+    std::fclose(f);
+  }
+}
+
 }  // namespace
 
 const Limits& target_limits() {
@@ -67,6 +84,10 @@ void check_or_abort(const Scenario& scenario, const char* replay_hint) {
     // out-of-memory exit, a sanitizer report): those earlier fuzzers left go now.
     remove_abandoned_data_dirs(options().data_root, kFuzzDataDirPrefix);
     target = make_target(options(), 0);
+    // Registered after `target` was made: it runs before its destructor.
+    if (!in_process()) std::atexit([] {
+        if (target) append_start_stats(*target);
+      });
   }
   // A finding keeps no data directory: `savefuzz replay` of the scenario keeps one, and the
   // fuzzer's, on a tmpfs, would outlive the abort below: one per crash of a night's fuzzing.
