@@ -252,6 +252,8 @@ class FuzzSession {
     fs::path starts = o_.work_dir / (fuzzer + ".starts");
     std::error_code ec;
     fs::remove(starts, ec);
+    fs::remove(finding_log(fuzzer), ec);
+    if (scenario_fuzzer(fuzzer)) env.set["SAVEFUZZ_FINDING_LOG"] = finding_log(fuzzer).string();
     bool program = scenario_fuzzer(fuzzer) && !o_.target.command.empty();
     if (program) env.set["SAVEFUZZ_START_STATS"] = starts.string();
     int code = run_logged(argv, env, log, Clock::now() + share + std::chrono::minutes(2), show_progress);
@@ -292,8 +294,12 @@ class FuzzSession {
     RunResult r = run_scenario(s, *target, runner);
     if (!r.finding) {
       std::cout << "savefuzz: " << input.string() << " decodes to a scenario that passes: the fuzzer process itself "
-                << "failed (sanitizer report, timeout, out of memory), or the fuzzer and savefuzz come from "
-                << "different builds\n";
+                << "failed (sanitizer report, timeout, out of memory), the finding depends on timing, or the fuzzer "
+                << "and savefuzz come from different builds\n";
+      if (fs::exists(finding_log("save_path_fuzzer")))
+        std::cout << "savefuzz: what the fuzzer processes reported of their findings, fork mode's jobs included, is in "
+                  << finding_log("save_path_fuzzer").string() << "; its end:\n"
+                  << tail(finding_log("save_path_fuzzer"), 12);
       return report_input("save_path_fuzzer", o_.fuzzer_dir / "save_path_fuzzer", input);
     }
     Signature sig{r.finding->invariant, step_kind_of(r.finding->request)};
@@ -334,6 +340,9 @@ class FuzzSession {
     }
     return 1;
   }
+
+  // Where the scenario fuzzers append the report of each finding (fuzz_oracle.cpp).
+  fs::path finding_log(const std::string& fuzzer) const { return o_.work_dir / (fuzzer + ".findings.log"); }
 
   // What the fuzzer processes' targets counted (fuzz_oracle.cpp): how often the program started,
   // and the share of the fuzzing's process time (`process_seconds`) that took.

@@ -6,6 +6,7 @@
 #include <cstdlib>
 #include <iostream>
 #include <memory>
+#include <sstream>
 #include <string>
 
 #include "harness/core/asan.h"
@@ -107,8 +108,18 @@ void check_or_abort(const Scenario& scenario, const char* replay_hint) {
   Report report;
   report.replay.target_flags = target_flags(options());
   std::string file = "SCENARIO.json";
-  print_outcome(std::cerr, report, {file, scenario.name, finding, {}, r.requests, 0});
-  std::cerr << "savefuzz: the scenario is the input libFuzzer saves below (CRASH_FILE); " << replay_hint << "\n";
+  std::ostringstream out;
+  print_outcome(out, report, {file, scenario.name, finding, {}, r.requests, 0});
+  out << "savefuzz: the scenario is the input libFuzzer saves below (CRASH_FILE); " << replay_hint << "\n";
+  std::cerr << out.str();
+  // Fork mode's jobs write to logs libFuzzer deletes: the report is kept in $SAVEFUZZ_FINDING_LOG
+  // too, for a finding that the replay of its crash input does not show again (one that hangs on
+  // timing, on a program's state outside its data directory).
+  if (const char* path = std::getenv("SAVEFUZZ_FINDING_LOG"); path && *path)
+    if (std::FILE* f = std::fopen(path, "a")) {
+      std::fputs(out.str().c_str(), f);
+      std::fclose(f);
+    }
   std::abort();
 }
 

@@ -44,4 +44,10 @@ if [ "$kept" -ne "$saved" ]; then
   echo "FAIL: $kept data directories kept for $saved saved findings (each crash and repeat leaves none)"
   exit 1
 fi
-echo "PASS: $crash_inputs crash inputs, $saved saved, $kept data directories kept"
+# Fork mode's jobs log where libFuzzer deletes: each job's report of its finding is kept apart.
+reports=$(grep -c '^  invariant: ' "$work/fuzz/save_path_fuzzer.findings.log" 2>/dev/null || true)
+if [ "${reports:-0}" -lt "$crash_inputs" ]; then
+  echo "FAIL: ${reports:-no} finding reports kept by the fuzzer processes for $crash_inputs crash inputs"
+  exit 1
+fi
+echo "PASS: $crash_inputs crash inputs, $saved saved, $kept data directories kept, $reports reports kept"
