@@ -248,13 +248,15 @@ class FuzzSession {
                     std::to_string(secs_total) + "s | features " + st.features + " | corpus " + st.corpus +
                     " | crash inputs " + std::to_string(crashes));
     };
-    TargetEnvironment env = target_environment(scenario_fuzzer(fuzzer) ? o_.target : TargetOptions{});
+    // What the scenario fuzzers' processes append as they go (fuzz_oracle.cpp): their findings'
+    // reports, and a program's starts.
+    bool scenarios = scenario_fuzzer(fuzzer), program = scenarios && !o_.target.command.empty();
+    TargetEnvironment env = target_environment(scenarios ? o_.target : TargetOptions{});
     fs::path starts = o_.work_dir / (fuzzer + ".starts");
     std::error_code ec;
     fs::remove(starts, ec);
     fs::remove(finding_log(fuzzer), ec);
-    if (scenario_fuzzer(fuzzer)) env.set["SAVEFUZZ_FINDING_LOG"] = finding_log(fuzzer).string();
-    bool program = scenario_fuzzer(fuzzer) && !o_.target.command.empty();
+    if (scenarios) env.set["SAVEFUZZ_FINDING_LOG"] = finding_log(fuzzer).string();
     if (program) env.set["SAVEFUZZ_START_STATS"] = starts.string();
     int code = run_logged(argv, env, log, Clock::now() + share + std::chrono::minutes(2), show_progress);
     progress.clear();

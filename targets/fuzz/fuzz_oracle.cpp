@@ -4,6 +4,7 @@
 
 #include <cstdio>
 #include <cstdlib>
+#include <iomanip>
 #include <iostream>
 #include <memory>
 #include <sstream>
@@ -42,20 +43,28 @@ const TargetOptions& options() {
 
 bool in_process() { return options().command.empty(); }
 
+// Appends `text` to the file the environment variable `variable` names, if it names one: how a
+// fuzzer process tells `savefuzz fuzz` what fork mode's jobs would print to logs libFuzzer deletes.
+void append_to_file_in(const char* variable, const std::string& text) {
+  const char* path = std::getenv(variable);
+  if (!path || !*path) return;
+  if (std::FILE* f = std::fopen(path, "a")) {
+    std::fputs(text.c_str(), f);
+    std::fclose(f);
+  }
+}
+
 // A program's starts are where a fuzzer's time goes on it (every restart, crash or power loss of
 // an input is one). As a fuzzer process exits, it appends what its target counted to the file
 // $SAVEFUZZ_START_STATS names, one line "starts N seconds S resets R": `savefuzz fuzz` sums them
 // over fork mode's jobs, whose own output never reaches its log. An abort (a finding, a timeout)
 // writes nothing: that input's starts are not counted.
 void append_start_stats(const Target& target) {
-  const char* path = std::getenv("SAVEFUZZ_START_STATS");
-  if (!path || !*path) return;
   StartStats st = target.start_stats();
-  if (std::FILE* f = std::fopen(path, "a")) {
-    std::fprintf(f, "starts %llu seconds %.3f resets %llu\n", static_cast<unsigned long long>(st.starts), st.seconds,
-                 static_cast<unsigned long long>(st.resets));
-    std::fclose(f);
-  }
+  std::ostringstream line;
+  line << std::fixed << std::setprecision(3) << "starts " << st.starts << " seconds " << st.seconds << " resets "
+       << st.resets << "\n";
+  append_to_file_in("SAVEFUZZ_START_STATS", line.str());
 }
 
 }  // namespace
@@ -115,11 +124,7 @@ void check_or_abort(const Scenario& scenario, const char* replay_hint) {
   // Fork mode's jobs write to logs libFuzzer deletes: the report is kept in $SAVEFUZZ_FINDING_LOG
   // too, for a finding that the replay of its crash input does not show again (one that hangs on
   // timing, on a program's state outside its data directory).
-  if (const char* path = std::getenv("SAVEFUZZ_FINDING_LOG"); path && *path)
-    if (std::FILE* f = std::fopen(path, "a")) {
-      std::fputs(out.str().c_str(), f);
-      std::fclose(f);
-    }
+  append_to_file_in("SAVEFUZZ_FINDING_LOG", out.str());
   std::abort();
 }
 
