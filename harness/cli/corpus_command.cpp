@@ -120,6 +120,7 @@ int run_corpus_merge(CorpusOptions o) {
 int run_corpus_prune(CorpusOptions o) {
   if (o.target.builtin.empty() && o.target.command.empty()) o.target.builtin = "records";
   validate(o.target);
+  hello_limits(o.target);  // else every file would fail, and be kept as failing
   TargetSource source = target_source(o.target);
   if (o.paths.empty()) o.paths.push_back(o.corpus_root / "property");
 

@@ -97,6 +97,9 @@ int run_replay(ReplayOptions o, const std::string& program) {
     for (auto& f : scenario_files(p)) files.push_back(f);
   }
   if (files.empty()) throw SetupError("no *.json scenario files under the given paths");
+  // A program that does not answer its hello on an empty data directory is a set-up error, as in
+  // run and fuzz: not a target-alive finding (and a kept data directory) for every file.
+  hello_limits(o.target);
   SarifOutput sarif(o.sarif);
   EventOutput output(o.events, "replay against " + (o.target.command.empty() ? "records (in-process)" : o.target.command));
   EventLog* events = output.log();

@@ -2,7 +2,9 @@
 """The Python example target with a bug that shows in every other process: deliberately flaky.
 
 Processes are counted in a file beside the data directories (one per data root). In an
-odd-numbered one, save_observation acknowledges and stores nothing. A finding against it fails
+even-numbered one (counting from 1), save_observation acknowledges and stores nothing: the first
+process savefuzz starts only checks that the program answers its hello, the second runs the
+scenario. A finding against it fails
 on some new targets and not on others: savefuzz must report it as flaky, never drop it.
 """
 import os
@@ -12,7 +14,7 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."
 import records_target  # noqa: E402
 
 
-def this_process_is_odd():
+def this_process_is_even():
     counter = os.path.join(os.path.dirname(os.path.abspath(os.environ["SAVEFUZZ_DATA_DIR"])), "flaky-target-starts")
     try:
         with open(counter) as f:
@@ -21,10 +23,10 @@ def this_process_is_odd():
         n = 0
     with open(counter, "w") as f:
         f.write(str(n + 1))
-    return n % 2 == 0
+    return n % 2 == 1
 
 
-if this_process_is_odd():
+if this_process_is_even():
     def save_nothing(self, a):
         version = self.store.one("SELECT version FROM appointment WHERE id = ?", (a.ident("appointment"),))
         return {"version": (version[0] if version else 0) + 1}
