@@ -15,6 +15,8 @@ std::filesystem::path default_data_root();
 std::string default_data_root_origin();
 
 inline constexpr std::string_view kDataDirPrefix = "savefuzz-data-";
+// The fault library's control block and undo log (fault_library.h), never kept.
+inline constexpr std::string_view kFaultDirPrefix = "savefuzz-faults-";
 
 // A fresh directory under `root` named `prefix` and six random characters, removed on destruction
 // unless keep() was called. It is locked (flock) for as long as this object lives, so that

@@ -47,13 +47,9 @@ std::filesystem::path default_fault_library() {
   return {};
 }
 
-FaultLibrary::FaultLibrary(std::filesystem::path library, const std::filesystem::path& root)
-    : library_(std::move(library)) {
-  std::string tmpl = (root / "savefuzz-faults-XXXXXX").string();
-  if (!::mkdtemp(tmpl.data())) throw SetupError("cannot make a directory for the fault library under " + root.string());
-  dir_ = tmpl;
-  undo_ = dir_ / "undo.log";
-  auto control_path = dir_ / "control";
+FaultLibrary::FaultLibrary(std::filesystem::path library, const std::filesystem::path& root, std::string_view prefix)
+    : library_(std::move(library)), dir_(root, prefix), undo_(dir_.path() / "undo.log") {
+  auto control_path = dir_.path() / "control";
   int fd = ::open(control_path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
   if (fd < 0 || ::ftruncate(fd, sizeof(savefuzz_control)) != 0) {
     if (fd >= 0) ::close(fd);
@@ -70,14 +66,12 @@ FaultLibrary::FaultLibrary(std::filesystem::path library, const std::filesystem:
 
 FaultLibrary::~FaultLibrary() {
   if (control_) ::munmap(control_, sizeof *control_);
-  std::error_code ec;
-  std::filesystem::remove_all(dir_, ec);
 }
 
 void FaultLibrary::add_environment(std::map<std::string, std::string>& env) const {
   const char* preload = std::getenv("LD_PRELOAD");
   env["LD_PRELOAD"] = library_.string() + (preload && *preload ? std::string(":") + preload : "");
-  env[SAVEFUZZ_CONTROL_ENV] = (dir_ / "control").string();
+  env[SAVEFUZZ_CONTROL_ENV] = (dir_.path() / "control").string();
   env[SAVEFUZZ_UNDO_ENV] = undo_.string();
   // A target built with GCC's AddressSanitizer refuses to start when another library is loaded
   // before its runtime; the library only wraps libc calls, which ASan still intercepts after it.

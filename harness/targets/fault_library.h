@@ -10,6 +10,7 @@
 #include <string>
 
 #include "harness/core/storage_fault.h"
+#include "harness/targets/data_dir.h"
 
 struct savefuzz_control;
 
@@ -21,9 +22,11 @@ std::filesystem::path default_fault_library();
 
 class FaultLibrary {
  public:
-  // The control block and the undo log go in a fresh directory under `root` (never inside a
-  // target's data directory). Throws SetupError when they cannot be made.
-  FaultLibrary(std::filesystem::path library, const std::filesystem::path& root);
+  // The control block and the undo log go in a fresh directory under `root` named `prefix`*
+  // (never inside a target's data directory), locked as a DataDir is for as long as this object
+  // lives. Throws SetupError when they cannot be made.
+  FaultLibrary(std::filesystem::path library, const std::filesystem::path& root,
+               std::string_view prefix = kFaultDirPrefix);
   ~FaultLibrary();
   FaultLibrary(const FaultLibrary&) = delete;
   FaultLibrary& operator=(const FaultLibrary&) = delete;
@@ -53,7 +56,9 @@ class FaultLibrary {
   Stats stats() const;
 
  private:
-  std::filesystem::path library_, dir_, undo_;
+  std::filesystem::path library_;
+  DataDir dir_;
+  std::filesystem::path undo_;
   savefuzz_control* control_ = nullptr;
 };
 

@@ -37,7 +37,7 @@ bool lists_feature(const Json& hello, std::string_view feature) {
 ProcessTarget::ProcessTarget(ProcessOptions options) : options_(std::move(options)) {
   if (options_.argv.empty()) throw SetupError("empty target command");
   if (options_.data_root.empty()) options_.data_root = default_data_root();
-  if (!options_.fault_library.empty()) faults_ = std::make_unique<FaultLibrary>(options_.fault_library, options_.data_root);
+  if (!options_.fault_library.empty()) faults_ = std::make_unique<FaultLibrary>(options_.fault_library, options_.data_root, options_.fault_dir_prefix);
 }
 
 FaultSupport ProcessTarget::fault_support() const {

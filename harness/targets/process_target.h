@@ -25,6 +25,7 @@ struct ProcessOptions {
   std::filesystem::path fault_library;
   std::uint64_t seed = 0;
   std::string data_dir_prefix{kDataDirPrefix};  // see remove_abandoned_data_dirs
+  std::string fault_dir_prefix{kFaultDirPrefix};
 };
 
 class ProcessTarget : public Target {

@@ -64,7 +64,11 @@ std::unique_ptr<Target> make_target(const TargetOptions& o, std::uint64_t seed) 
     // Found here too, so that options filled in code (tests, benchmarks) get it as the CLI does.
     if (o.use_fault_library) p.fault_library = o.fault_library.empty() ? default_fault_library() : o.fault_library;
     p.seed = seed;
-    if (!o.data_dir_prefix.empty()) p.data_dir_prefix = o.data_dir_prefix;
+    if (!o.data_dir_prefix.empty()) {
+      p.data_dir_prefix = o.data_dir_prefix;
+      // Named alike, so that what sweeps abandoned data directories sweeps these too.
+      p.fault_dir_prefix = o.data_dir_prefix + "faults-";
+    }
     return std::make_unique<ProcessTarget>(p);
   }
   InProcessOptions in;
