@@ -17,6 +17,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <fstream>
+
 #include <boost/process.hpp>
 #include <boost/process/extend.hpp>
 
@@ -24,6 +26,27 @@
 
 namespace savefuzz {
 namespace {
+
+// Whether a process of the group `pgid` still runs. A zombie has ended (it writes nothing more),
+// and once orphaned it is reaped only by init, which in a container may be slow or never.
+bool group_runs(pid_t pgid) {
+  if (::kill(-pgid, 0) != 0) return false;  // no process at all: a target that is not wrapped
+  std::error_code ec;
+  for (std::filesystem::directory_iterator it("/proc", ec), end; !ec && it != end; it.increment(ec)) {
+    std::ifstream stat(it->path() / "stat");
+    std::string line;
+    if (!std::getline(stat, line)) continue;
+    // "pid (comm) state ppid pgrp ...": comm may hold spaces and parentheses, so from the last ')'.
+    auto close = line.rfind(')');
+    if (close == std::string::npos) continue;
+    char state = 0;
+    long ppid = 0, pgrp = 0;
+    if (std::sscanf(line.c_str() + close + 1, " %c %ld %ld", &state, &ppid, &pgrp) == 3 && pgrp == pgid &&
+        state != 'Z' && state != 'X')
+      return true;
+  }
+  return false;
+}
 
 constexpr std::size_t kStderrTail = 4096;
 
@@ -127,9 +150,19 @@ Subprocess::Subprocess(const SubprocessOptions& o) {
   std::vector<char*> child_argv{path.data()};
   for (auto& a : args) child_argv.push_back(a.data());
   child_argv.push_back(nullptr);
-  int rc = ::posix_spawn(&pid_, path.c_str(), &actions, nullptr, child_argv.data(), env.entries());
+  // Its own process group, so that kill() reaches every process of it: a target started through
+  // a wrapper that does not exec (a shell script, npm start, poetry run) runs as the wrapper's
+  // child, and killing the wrapper alone left it running; it then read the end of its input and
+  // closed its store cleanly, so a crash was no crash.
+  posix_spawnattr_t attr;
+  ::posix_spawnattr_init(&attr);
+  ::posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETPGROUP);
+  ::posix_spawnattr_setpgroup(&attr, 0);
+  int rc = ::posix_spawn(&pid_, path.c_str(), &actions, &attr, child_argv.data(), env.entries());
+  ::posix_spawnattr_destroy(&attr);
   ::posix_spawn_file_actions_destroy(&actions);
   if (rc != 0) throw SetupError("cannot start '" + argv[0] + "': " + std::strerror(rc));
+  group_ = true;
   // Keep our ends (as duplicates), then close every original: the child's ends must not stay
   // open here, or its exit would never show as end of output.
   in_ = ::fcntl(in.native_sink(), F_DUPFD_CLOEXEC, 0);
@@ -271,12 +304,18 @@ void Subprocess::terminate() {
 
 ExitStatus Subprocess::kill() {
   if (exited_) return *exited_;
-  ::kill(pid_, SIGKILL);
+  // The whole group, before the child is reaped: until then its pid names no other group.
+  ::kill(group_ ? -pid_ : pid_, SIGKILL);
   int status = 0;
   while (::waitpid(pid_, &status, 0) < 0 && errno == EINTR) {
   }
   exited_ = decode_status(status);
   drain_stderr();
+  // The group's other processes are not children of this one: wait until they have ended too, so
+  // that none still writes to the data directory when the next process starts on it or a power
+  // loss rolls it back.
+  if (group_)
+    for (int i = 0; i < 2000 && group_runs(pid_); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(1));
   return *exited_;
 }
 
