@@ -27,6 +27,30 @@ void store(T* p, T v) {
   __atomic_store_n(p, v, __ATOMIC_SEQ_CST);
 }
 
+std::string read_all(const std::filesystem::path& file) {
+  std::ifstream in(file, std::ios::binary);
+  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
+// Calls `record` on each whole record of the undo log `bytes` (its header and its path) and
+// returns where the last one ends. A record cut short was being appended when the target died:
+// its write never started.
+template <class OnRecord>
+std::size_t whole_undo_records(const std::string& bytes, const std::filesystem::path& log, OnRecord&& record) {
+  std::size_t at = 0;
+  while (at < bytes.size()) {
+    savefuzz_undo_header h;
+    if (bytes.size() - at < sizeof h) break;
+    std::memcpy(&h, bytes.data() + at, sizeof h);
+    if (h.magic != SAVEFUZZ_UNDO_MAGIC)
+      throw SetupError("the fault library's undo log " + log.string() + " is damaged at byte " + std::to_string(at));
+    if (bytes.size() - at - sizeof h < h.path_len + h.old_len) break;
+    record(h, bytes.substr(at + sizeof h, h.path_len), at + sizeof h + h.path_len);
+    at += sizeof h + h.path_len + h.old_len;
+  }
+  return at;
+}
+
 std::filesystem::path beside_program() {
   std::error_code ec;
   auto exe = std::filesystem::read_symlink("/proc/self/exe", ec);
@@ -108,27 +132,26 @@ FaultLibrary::Stats FaultLibrary::stats() const {
 }
 
 void FaultLibrary::lose_unsynced(std::uint32_t tear) {
-  std::ifstream in(undo_, std::ios::binary);
-  std::string bytes{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+  std::string bytes = read_all(undo_);
   UndoLog log;
-  std::size_t at = 0;
-  while (at < bytes.size()) {
-    savefuzz_undo_header h;
-    // A record cut short was being written when the target died: its write never started.
-    if (bytes.size() - at < sizeof h) break;
-    std::memcpy(&h, bytes.data() + at, sizeof h);
-    if (h.magic != SAVEFUZZ_UNDO_MAGIC) throw SetupError("the fault library's undo log " + undo_.string() + " is damaged at byte " + std::to_string(at));
-    if (bytes.size() - at - sizeof h < h.path_len + h.old_len) break;
-    std::string path = bytes.substr(at + sizeof h, h.path_len);
+  whole_undo_records(bytes, undo_, [&](const savefuzz_undo_header& h, std::string path, std::size_t old_at) {
     if (h.kind == SAVEFUZZ_UNDO_SYNC) {
       log.synced(path);
     } else {
-      log.add({path, h.offset, bytes.substr(at + sizeof h + h.path_len, h.old_len), h.old_size, h.length});
+      log.add({std::move(path), h.offset, bytes.substr(old_at, h.old_len), h.old_size, h.length});
     }
-    at += sizeof h + h.path_len + h.old_len;
-  }
+  });
   log.roll_back(tear);
   forget_unsynced();
+}
+
+void FaultLibrary::cut_torn_record() {
+  std::error_code ec;
+  auto size = std::filesystem::file_size(undo_, ec);
+  if (ec || size == 0) return;
+  std::string bytes = read_all(undo_);
+  std::size_t end = whole_undo_records(bytes, undo_, [](const savefuzz_undo_header&, const std::string&, std::size_t) {});
+  if (end < bytes.size()) std::filesystem::resize_file(undo_, end, ec);
 }
 
 void FaultLibrary::forget_unsynced() {

@@ -49,6 +49,11 @@ class FaultLibrary {
   void lose_unsynced(std::uint32_t tear);
   // A new data directory: nothing earlier can be undone.
   void forget_unsynced();
+  // Before a target starts on the same data directory: a target killed while the library was
+  // appending to the undo log (a thread still writing when savefuzz killed it) leaves a record cut
+  // short, and the next process would append after it, making the rest of the log unreadable at
+  // the next power loss. The log is cut at its last whole record; that record's write never began.
+  void cut_torn_record();
 
   struct Stats {
     std::uint64_t writes = 0, syncs = 0, undo_bytes = 0;

@@ -80,6 +80,7 @@ std::optional<TargetFault> ProcessTarget::launch() {
   std::map<std::string, std::string> env{{"SAVEFUZZ_DATA_DIR", dir_->path().string()}};
   std::uint32_t answers_before = 0;
   if (faults_) {
+    faults_->cut_torn_record();
     faults_->add_environment(env);
     answers_before = faults_->answers();
   }

@@ -2,8 +2,13 @@
 // libsavefuzz_faults.so preloaded: exact, replayable, and never blamed on a correct target.
 #include <gtest/gtest.h>
 
+#include <fstream>
+#include <iterator>
+#include <map>
+
 #include "harness/core/runner.h"
 #include "harness/core/shrink.h"
+#include "harness/faultlib/control.h"
 #include "harness/targets/fault_library.h"
 #include "harness/targets/inprocess_target.h"
 #include "harness/targets/process_target.h"
@@ -187,6 +192,43 @@ TEST(FaultLibrary, ATargetItCannotReachRunsWithoutFaultStepsAndSaysWhy) {
   ASSERT_TRUE(r.not_runnable);
   EXPECT_FALSE(r.finding);
   EXPECT_NE(r.not_runnable->find("step 6 (power_loss)"), std::string::npos) << *r.not_runnable;
+}
+
+// A target killed while the library appended to the undo log leaves a record cut short. Cut
+// before the next process starts (ProcessTarget does it at every start), the log stays readable,
+// and a power loss undoes both processes' unsynced writes; left, the next process's records
+// followed the torn one and the power loss could not be simulated.
+TEST(FaultLibrary, ARecordCutShortByAKillIsDroppedBeforeTheNextProcessAppends) {
+  testing::TempDir root;
+  std::filesystem::path file = root.path() / "store";
+  auto write_file = [&](const std::string& bytes) { std::ofstream(file, std::ios::binary) << bytes; };
+  auto read_file = [&] {
+    std::ifstream in(file, std::ios::binary);
+    return std::string{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+  };
+  FaultLibrary library(default_fault_library(), root.path());
+  std::map<std::string, std::string> env;
+  library.add_environment(env);
+  const std::filesystem::path undo = env.at(SAVEFUZZ_UNDO_ENV);
+  auto record = [&](std::int64_t offset, std::int64_t old_size, const std::string& written, const std::string& old) {
+    std::string path = file.string();
+    savefuzz_undo_header h{SAVEFUZZ_UNDO_MAGIC, SAVEFUZZ_UNDO_WRITE, static_cast<std::uint32_t>(path.size()), 0,
+                           offset, old_size, static_cast<std::int64_t>(written.size()), old.size()};
+    return std::string(reinterpret_cast<const char*>(&h), sizeof h) + path + old;
+  };
+  auto append = [&](const std::string& bytes) { std::ofstream(undo, std::ios::binary | std::ios::app) << bytes; };
+
+  write_file("old");
+  append(record(3, 3, "new", ""));  // the first process appends "new"
+  write_file("oldnew");
+  std::string next = record(0, 6, "OLD", "old");
+  append(next.substr(0, 20));  // and is killed while appending the record of its next write
+
+  library.cut_torn_record();
+  append(next);  // the next process writes "OLD" over "old"
+  write_file("OLDnew");
+  ASSERT_NO_THROW(library.lose_unsynced(0));
+  EXPECT_EQ(read_file(), "old");
 }
 
 // The shrinker lowers K and n and turns a power loss into a crash when the bug still shows.
