@@ -30,7 +30,8 @@ CLI::App* add_replay_command(CLI::App& app, ReplayOptions& o) {
       "  savefuzz replay corpus/regressions --target records\n"
       "  savefuzz replay findings/ack-durable-seed1-case12.json --target records --mutant share-skips-save --report-html r.html\n"
       "  savefuzz replay corpus/regressions --target-cmd 'python3 targets/examples/python/records_target.py' --junit out.xml\n"
-      "Exit codes: 0 every scenario passed, 1 a finding, 2 a file could not be run or a usage error.");
+      "Exit codes: 0 every scenario passed, 1 a finding, 2 a file could not be run, the target did not answer its hello, "
+      "or a usage error.");
   cmd->add_flag("--no-sweep", o.no_sweep, "skip the final read-back of everything as everyone");
   cmd->add_flag("-v,--verbose", o.verbose, "print passing scenarios too");
   add_reuse_options(*cmd, o.reuse, o.jobs);
