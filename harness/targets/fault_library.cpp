@@ -32,8 +32,8 @@ std::string read_all(const std::filesystem::path& file) {
   return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
 }
 
-// Calls `record` on each whole record of the undo log `bytes` (its header and its path) and
-// returns where the last one ends. A record cut short was being appended when the target died:
+// Calls `record` on each whole record of the undo log `bytes` (its header, its path, and where its
+// old bytes begin) and returns where the last one ends. A record cut short was being appended when the target died:
 // its write never started.
 template <class OnRecord>
 std::size_t whole_undo_records(const std::string& bytes, const std::filesystem::path& log, OnRecord&& record) {

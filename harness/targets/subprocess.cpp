@@ -7,6 +7,7 @@
 #include <csignal>
 #include <cstdio>
 #include <cstring>
+#include <fstream>
 #include <mutex>
 #include <thread>
 
@@ -16,8 +17,6 @@
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
-
-#include <fstream>
 
 #include <boost/process.hpp>
 #include <boost/process/extend.hpp>
@@ -40,9 +39,9 @@ bool group_runs(pid_t pgid) {
     auto close = line.rfind(')');
     if (close == std::string::npos) continue;
     char state = 0;
-    long ppid = 0, pgrp = 0;
-    if (std::sscanf(line.c_str() + close + 1, " %c %ld %ld", &state, &ppid, &pgrp) == 3 && pgrp == pgid &&
-        state != 'Z' && state != 'X')
+    long pgrp = 0;
+    if (std::sscanf(line.c_str() + close + 1, " %c %*d %ld", &state, &pgrp) == 2 && pgrp == pgid && state != 'Z' &&
+        state != 'X')
       return true;
   }
   return false;

@@ -4,8 +4,8 @@
 Processes are counted in a file beside the data directories (one per data root). In an
 even-numbered one (counting from 1), save_observation acknowledges and stores nothing: the first
 process savefuzz starts only checks that the program answers its hello, the second runs the
-scenario. A finding against it fails
-on some new targets and not on others: savefuzz must report it as flaky, never drop it.
+scenario. A finding against it fails on some new targets and not on others: savefuzz must report
+it as flaky, never drop it.
 """
 import os
 import sys
