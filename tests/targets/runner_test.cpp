@@ -167,6 +167,55 @@ TEST(Runner, UnavailableIsAllowedOnlyWhenNothingChanged) {
   EXPECT_EQ(r.finding->invariant, Invariant::explicit_errors);
 }
 
+// Takes a list's `to` as inclusive: an off-by-one at a bound, as list-to-inclusive plants it in the
+// Python example.
+class InclusiveToTarget : public InProcessTarget {
+ public:
+  explicit InclusiveToTarget(const std::filesystem::path& root) : InProcessTarget({records::Mutant::none, root}) {}
+  Reply call(const Json& request) override {
+    if (request.value("op", "") != "list_appointments" || !request.contains("to")) return InProcessTarget::call(request);
+    Json without_to = request;
+    without_to.erase("to");
+    Reply reply = InProcessTarget::call(without_to);
+    auto* answer = std::get_if<Json>(&reply);
+    if (answer && answer->contains("appointments")) {
+      Json kept = Json::array();
+      for (const Json& a : (*answer)["appointments"])
+        if (a["start"].get<std::string>() <= request["to"].get<std::string>()) kept.push_back(a);
+      (*answer)["appointments"] = kept;
+    }
+    return reply;
+  }
+};
+
+// An appointment listed that should not be is a leak only when the lister may not see it: one of
+// its own practice listed outside from/to is a wrong answer (integrity), not a confidentiality
+// breach.
+TEST(Runner, AListedAppointmentIsALeakOnlyOutsideTheListersPractice) {
+  testing::TempDir root;
+  Scenario s{"t", "", world()};
+  s.steps.push_back(req(R"({"op":"list_appointments","as":"D1","to":"2024-01-01T10:00"})"));
+  InclusiveToTarget inclusive(root.path());
+  RunResult r = run_scenario(s, inclusive, {});
+  ASSERT_TRUE(r.finding);
+  EXPECT_EQ(r.finding->invariant, Invariant::explicit_errors) << "A1 is D1's practice's, listed past `to`";
+  EXPECT_EQ(r.finding->step, 8u);
+
+  RunResult leak = run({req(R"({"op":"create_api_client","client":"C1","practice":"P2"})"),
+                        req(R"({"op":"list_appointments","as":"C1"})")},
+                       records::Mutant::api_tenant_filter_missing);
+  ASSERT_TRUE(leak.finding);
+  EXPECT_EQ(leak.finding->invariant, Invariant::tenant_isolation) << "A1 is P1's, listed to P2's api client";
+
+  // Listed at the start it had before an acknowledged move that a crash took: a lost update.
+  RunResult lost = run({req(R"({"op":"update_appointment","as":"D1","appointment":"A1","start":"2024-01-01T12:00"})"),
+                        Step::crash(), req(R"({"op":"list_appointments","as":"D1","to":"2024-01-01T11:00"})")},
+                       records::Mutant::ack_before_commit);
+  ASSERT_TRUE(lost.finding);
+  EXPECT_EQ(lost.finding->invariant, Invariant::ack_durable) << "the crash took the acknowledged move";
+  EXPECT_EQ(lost.finding->where, "step 10");
+}
+
 TEST(Runner, MalformedRequestsMustBeAnsweredInvalid) {
   RunResult r = run({req(R"({"op":"save_observation","as":"D1","appointment":"A1","fields":{"motif":1}})"),
                      req(R"({"op":"create_practice","practice":"P9","extra":true})")});
