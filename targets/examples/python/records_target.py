@@ -444,7 +444,9 @@ class Records:
             "JOIN person p ON p.id = a.patient WHERE e.practice = ?", (practice,))
         listed = []
         for r in rows:
-            if (low is not None and r[1] < low) or (high is not None and r[1] >= high):
+            # The planted bug list-to-inclusive: `to` taken as inclusive (<= rather than <).
+            past = high is not None and (r[1] > high if MUTANT == "list-to-inclusive" else r[1] >= high)
+            if (low is not None and r[1] < low) or past:
                 continue
             listed.append({"appointment": r[0], "start": r[1], "status": r[2],
                            "practitioner": {"id": r[3], "name": r[4], "specialty": r[5]},
@@ -523,9 +525,11 @@ def read_lines(stream):
 
 
 # --mutant NAME plants a bug (savefuzz passes its own --mutant on), for testing savefuzz on a
-# program target: version-after-fields, a bug only a crash at one sync shows, and
-# share-skips-save, the 2023 incident, which any run of saves and shares shows.
-MUTANTS = ("version-after-fields", "share-skips-save")
+# program target: version-after-fields, a bug only a crash at one sync shows; share-skips-save,
+# the 2023 incident, which any run of saves and shares shows; and list-to-inclusive, an
+# off-by-one that only a list whose `to` is exactly an appointment's start shows (no mutant of
+# the reference target plants it).
+MUTANTS = ("version-after-fields", "share-skips-save", "list-to-inclusive")
 MUTANT = None
 
 
