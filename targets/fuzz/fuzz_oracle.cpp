@@ -57,8 +57,9 @@ void append_to_file_in(const char* variable, const std::string& text) {
 // A program's starts are where a fuzzer's time goes on it (every restart, crash or power loss of
 // an input is one). As a fuzzer process exits, it appends what its target counted to the file
 // $SAVEFUZZ_START_STATS names, one line "starts N seconds S resets R": `savefuzz fuzz` sums them
-// over fork mode's jobs, whose own output never reaches its log. An abort (a finding, a timeout)
-// writes nothing: that input's starts are not counted.
+// over fork mode's jobs, whose own output never reaches its log. A finding writes them before
+// its abort, which skips the exit handler; a timeout or an out-of-memory exit writes nothing, and
+// that process's starts are not counted.
 void append_start_stats(const Target& target) {
   StartStats st = target.start_stats();
   std::ostringstream line;
@@ -109,6 +110,7 @@ void check_or_abort(const Scenario& scenario, const char* replay_hint) {
     if (in_process()) static_cast<InProcessTarget&>(*target).stop();
     return;
   }
+  if (!in_process()) append_start_stats(*target);  // the abort skips the exit handler too
   target.reset();  // its data directory goes now: the abort skips destructors
   // Named as `savefuzz replay` of the scenario names it: where the divergence first shows
   // (diagnose.h), a few runs more on new targets, once per finding.
