@@ -52,15 +52,15 @@ Invariant explain_list(const Model& m, const Request& r, const std::vector<Liste
   // wrong answer (an off-by-one at a bound is not a confidentiality breach, and naming it one
   // sends its reader after a leak).
   auto lister_practice = m.practice_of(r.str(Key::as));
-  std::optional<Invariant> in_practice;
+  bool extra = false, all_held_before = true;
   for (const auto& a : actual) {
     if (want.contains(a.appointment)) continue;
     auto practice = m.practice_of(a.appointment);
     if (!practice || practice != lister_practice) return Invariant::tenant_isolation;
-    bool moved_back = history.held_before_update(a.appointment, a.start, a.status) && history.may_have_lost_acknowledged();
-    if (!in_practice || !moved_back) in_practice = moved_back ? Invariant::ack_durable : Invariant::explicit_errors;
+    extra = true;
+    all_held_before = all_held_before && history.held_before_update(a.appointment, a.start, a.status);
   }
-  if (in_practice) return *in_practice;
+  if (extra) return all_held_before && history.may_have_lost_acknowledged() ? Invariant::ack_durable : Invariant::explicit_errors;
   if (want.size() != got.size()) return Invariant::ack_durable;
   // Same appointments. After a crash or a failed write or sync, those listed where they were
   // before an acknowledged update lost that update; other differences are wrong answers.

@@ -161,7 +161,6 @@ Subprocess::Subprocess(const SubprocessOptions& o) {
   ::posix_spawnattr_destroy(&attr);
   ::posix_spawn_file_actions_destroy(&actions);
   if (rc != 0) throw SetupError("cannot start '" + argv[0] + "': " + std::strerror(rc));
-  group_ = true;
   // Keep our ends (as duplicates), then close every original: the child's ends must not stay
   // open here, or its exit would never show as end of output.
   in_ = ::fcntl(in.native_sink(), F_DUPFD_CLOEXEC, 0);
@@ -304,7 +303,7 @@ void Subprocess::terminate() {
 ExitStatus Subprocess::kill() {
   if (exited_) return *exited_;
   // The whole group, before the child is reaped: until then its pid names no other group.
-  ::kill(group_ ? -pid_ : pid_, SIGKILL);
+  ::kill(-pid_, SIGKILL);
   int status = 0;
   while (::waitpid(pid_, &status, 0) < 0 && errno == EINTR) {
   }
@@ -313,8 +312,7 @@ ExitStatus Subprocess::kill() {
   // The group's other processes are not children of this one: wait until they have ended too, so
   // that none still writes to the data directory when the next process starts on it or a power
   // loss rolls it back.
-  if (group_)
-    for (int i = 0; i < 2000 && group_runs(pid_); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  for (int i = 0; i < 2000 && group_runs(pid_); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(1));
   return *exited_;
 }
 

@@ -59,8 +59,9 @@ class Subprocess {
   void close_stdin();
   // Waits for the child to exit until `deadline`; nullopt if it is still running.
   std::optional<ExitStatus> wait_until(Clock::time_point deadline);
-  // SIGKILL to the child's process group, reap the child, and wait for the group's other
-  // processes to end. (After the child exited by itself, its group is left alone.)
+  // SIGKILL to the child's process group (the child is started leading one of its own), reap the
+  // child, and wait for the group's other processes to end. (After the child exited by itself,
+  // its group is left alone.)
   ExitStatus kill();
   // SIGTERM: asks it to finish; wait_until() tells when it has.
   void terminate();
@@ -73,7 +74,6 @@ class Subprocess {
   void drain_stderr();
 
   pid_t pid_ = -1;
-  bool group_ = false;  // the child leads its own process group, which kill() ends
   int in_ = -1, out_ = -1, err_ = -1;
   // A pidfd of the child, readable once it has exited, so that wait_until wakes then; -1 before
   // the first wait, -2 where the kernel has none (it then looks every millisecond).
